@@ -1,0 +1,92 @@
+"""The vocabulary of the auction domain (values are what PROTOCOL.md puts on the wire)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Role(enum.StrEnum):
+    BIDDER = "bidder"
+    COURT_STAFF = "court_staff"
+    ADMIN = "admin"
+
+
+class Category(enum.StrEnum):
+    REAL_ESTATE = "real_estate"
+    VEHICLE = "vehicle"
+    EQUITY = "equity"
+    OTHER = "other"
+
+
+class SaleKind(enum.StrEnum):
+    AUCTION = "auction"  # rounds 1 and 2 (拍卖)
+    FIXED_PRICE = "fixed_price"  # 变卖 after round 2 fails
+
+
+class LotStatus(enum.StrEnum):
+    DRAFT = "draft"
+    ANNOUNCED = "announced"
+    LIVE = "live"
+    SUSPENDED = "suspended"
+    ENDED = "ended"
+    SOLD = "sold"
+    FAILED = "failed"
+    SETTLED = "settled"
+    DEFAULTED = "defaulted"
+    CANCELLED = "cancelled"
+
+
+class DepositStatus(enum.StrEnum):
+    PENDING = "pending"
+    FROZEN = "frozen"
+    REFUNDED = "refunded"
+    APPLIED = "applied"
+    FORFEITED = "forfeited"
+
+
+class BidKind(enum.StrEnum):
+    MANUAL = "manual"
+    PROXY = "proxy"
+    PRIORITY = "priority"
+
+
+class CaseStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED_SATISFIED = "closed_satisfied"
+    CLOSED_UNSATISFIED = "closed_unsatisfied"  # 终结本次执行程序
+
+
+class AnnouncementKind(enum.StrEnum):
+    AUCTION = "auction"
+    RESULT = "result"
+    CONFIRMATION = "confirmation"
+    SUSPENSION = "suspension"
+    RESUMPTION = "resumption"
+    CANCELLATION = "cancellation"
+    PRIORITY_NOTICE = "priority_notice"
+    ALLOCATION = "allocation"
+    REWARD = "reward"
+
+
+class TimelineKind(enum.StrEnum):
+    REGISTERED = "registered"
+    MEASURES = "measures"
+    SEIZED = "seized"
+    APPRAISED = "appraised"
+    ANNOUNCED = "announced"
+    AUCTION_STARTED = "auction_started"
+    SOLD = "sold"
+    FAILED = "failed"
+    PAID = "paid"
+    DEFAULTED = "defaulted"
+    SUSPENDED = "suspended"
+    RESUMED = "resumed"
+    CANCELLED = "cancelled"
+    ALLOCATION_PUBLISHED = "allocation_published"
+    DISTRIBUTED = "distributed"
+    CLOSED = "closed"
+
+
+class FileKind(enum.StrEnum):
+    PHOTO = "photo"
+    DOCUMENT = "document"

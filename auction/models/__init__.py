@@ -1,0 +1,38 @@
+"""The auction context's tables. Importing this package registers them on `core.db.Base`,
+together with settlement's, so one import gives the whole schema."""
+
+import settlement.models  # noqa: F401  (the rest of the schema)
+from auction.models.accounts import ApiToken, Court, User
+from auction.models.cases import Claim, EnforcementCase, Property, PropertyFile, TimelineEvent
+from auction.models.disclosure import Announcement, DishonestPerson
+from auction.models.lots import (
+    Bid,
+    Lot,
+    LotTransition,
+    Payment,
+    PaymentEvent,
+    PriorityHolder,
+    ProxyMaximum,
+    Registration,
+)
+
+__all__ = [
+    "Announcement",
+    "ApiToken",
+    "Bid",
+    "Claim",
+    "Court",
+    "DishonestPerson",
+    "EnforcementCase",
+    "Lot",
+    "LotTransition",
+    "Payment",
+    "PaymentEvent",
+    "PriorityHolder",
+    "Property",
+    "PropertyFile",
+    "ProxyMaximum",
+    "Registration",
+    "TimelineEvent",
+    "User",
+]

@@ -1,0 +1,72 @@
+"""The database: one declarative base for every context's tables, engine and session factory.
+
+Every context declares its tables on `Base`, so foreign keys between contexts are plain
+table-name strings and `settlement` never has to import `auction`'s classes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import BigInteger, DateTime, MetaData
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase
+
+# Named constraints make migrations reviewable and errors recognisable (IntegrityError names).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {  # noqa: RUF012
+        int: BigInteger,
+        dt.datetime: DateTime(timezone=True),
+    }
+
+
+def async_url(url: str) -> URL:
+    """Accept the usual `postgresql://` form and select the asyncpg driver."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg2", "postgresql+psycopg"):
+        parsed = parsed.set(drivername="postgresql+asyncpg")
+    if parsed.drivername != "postgresql+asyncpg":
+        raise ValueError(f"DATABASE_URL must be a PostgreSQL URL, got driver {parsed.drivername!r}")
+    return parsed
+
+
+def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    return create_async_engine(async_url(url), pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def str_enum(kind: type[enum.StrEnum], *, name: str | None = None) -> sa.Enum:
+    """A VARCHAR column with a CHECK of the enum's values (no native PG enum: cheaper migrations).
+
+    `name` names the CHECK when one table has two columns of the same enum.
+    """
+    return sa.Enum(
+        kind,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        name=name or kind.__name__.lower(),
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
