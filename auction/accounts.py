@@ -1,0 +1,132 @@
+"""Courts, users and bearer tokens: the services behind `/users`, `/tokens`, `/me` and the CLI.
+
+Callers own the transaction: these functions flush but never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auction import identity
+from auction.enums import Role
+from auction.errors import BadCredentials, Conflict, NotFound, ValidationFailed
+from auction.models import ApiToken, Court, User
+from auction.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
+from core.db import utcnow
+
+TOKEN_LIFETIME = dt.timedelta(days=30)
+USERNAME_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+
+
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    role: Role
+    username: str
+    password: str
+    real_name: str
+    id_number: str | None = None
+    court_code: str | None = None
+
+
+async def create_court(session: AsyncSession, *, code: str, name: str, province: str | None = None) -> Court:
+    if await session.scalar(sa.select(Court.id).where(Court.code == code)) is not None:
+        raise Conflict(f"a court with code {code!r} exists", code="court_exists")
+    court = Court(code=code, name=name, province=province)
+    session.add(court)
+    await session.flush()
+    return court
+
+
+def _user_field_errors(new: NewUser) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not 3 <= len(new.username) <= 64 or not set(new.username) <= USERNAME_ALPHABET:
+        errors["username"] = "invalid_username"
+    problem = password_problem(new.password, username=new.username)
+    if problem:
+        errors["password"] = problem
+    if not new.real_name.strip() or len(new.real_name) > 100:
+        errors["real_name"] = "required"
+    if new.id_number is not None and not identity.is_valid(new.id_number):
+        errors["id_number"] = "invalid_id_number"
+    elif new.id_number is None and new.role is Role.BIDDER:
+        errors["id_number"] = "required"
+    if new.role is Role.COURT_STAFF and not new.court_code:
+        errors["court"] = "required"
+    return errors
+
+
+async def create_user(session: AsyncSession, new: NewUser, *, secret_key: str) -> User:
+    errors = _user_field_errors(new)
+    if errors:
+        raise ValidationFailed("the account cannot be created", fields=errors)
+    court_id = None
+    if new.court_code:
+        court_id = await session.scalar(sa.select(Court.id).where(Court.code == new.court_code))
+        if court_id is None:
+            raise NotFound(f"no court with code {new.court_code!r}", code="court_not_found")
+    taken = await session.scalar(
+        sa.select(User.id).where(sa.func.lower(User.username) == new.username.lower())
+    )
+    if taken is not None:
+        raise Conflict("that username is taken", code="username_taken", fields={"username": "taken"})
+    user = User(
+        username=new.username,
+        password_hash=hash_password(new.password),
+        role=new.role,
+        court_id=court_id,
+        real_name=new.real_name.strip(),
+        id_number_hash=identity.keyed_hash(new.id_number, secret_key) if new.id_number else None,
+        id_number_masked=identity.mask(new.id_number) if new.id_number else None,
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def authenticate(session: AsyncSession, username: str, password: str) -> User:
+    user = await session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
+    # Verify even for unknown users so the response time does not reveal which usernames exist.
+    valid = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    if user is None or not valid or not user.is_active:
+        raise BadCredentials("wrong username or password")
+    return user
+
+
+async def issue_token(session: AsyncSession, user: User) -> tuple[str, dt.datetime]:
+    token = secrets.token_urlsafe(32)
+    expires_at = utcnow() + TOKEN_LIFETIME
+    session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), expires_at=expires_at))
+    await session.flush()
+    return token, expires_at
+
+
+async def user_for_token(session: AsyncSession, token: str) -> User | None:
+    return await session.scalar(
+        sa.select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == _token_hash(token),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > utcnow(),
+            User.is_active.is_(True),
+        )
+    )
+
+
+async def revoke_token(session: AsyncSession, token: str) -> bool:
+    result = await session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
