@@ -1,0 +1,47 @@
+# The two commands first: `make run` and `make test`. `make help` lists the rest.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint typecheck pytest install install-dev clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@ $(RUNTIME_STAMP)
+
+install: $(RUNTIME_STAMP) ## create .venv with what the server needs
+install-dev: $(DEV_STAMP) ## create .venv with the test and lint tools too
+
+run: $(RUNTIME_STAMP) ## serve the demo on http://127.0.0.1:8000 (embedded services unless URLs are set)
+	AUCTION_RULES=$${AUCTION_RULES:-sandbox} $(BIN)/auction serve --demo
+
+lint: $(DEV_STAMP) ## ruff (lint and format check)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(DEV_STAMP) ## mypy --strict
+	$(BIN)/mypy
+
+pytest: $(DEV_STAMP) ## the whole pytest suite (fails when no test ran)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest ## everything CI runs: ruff, mypy and every test
+
+clean: ## remove the virtualenv and the embedded services' data
+	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache

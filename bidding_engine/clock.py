@@ -1,0 +1,10 @@
+"""The engine clock: Redis `TIME`, the one clock that decides (PROTOCOL.md, Conventions)."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+
+async def engine_now_ms(redis: Redis) -> int:
+    seconds, microseconds = await redis.time()
+    return int(seconds) * 1000 + int(microseconds) // 1000

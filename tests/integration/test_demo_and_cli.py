@@ -1,0 +1,150 @@
+"""The demo seed and the operator commands, against the session's database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from auction.accounts import authenticate
+from auction.demo import DEMO_ACCOUNTS, seed_demo
+from auction.enums import LotStatus, Role
+from auction.models import Claim, Court, DishonestPerson, EnforcementCase, Lot, Property, User
+from core.db import utcnow
+from core.settings import Settings
+from tests.conftest import TEST_SECRET
+from tests.integration.conftest import truncate_all
+
+
+async def count(session: AsyncSession, model: type) -> int:
+    return int(await session.scalar(sa.select(sa.func.count()).select_from(model)) or 0)
+
+
+async def test_demo_seeds_every_kind_of_data_once(session: AsyncSession, settings: Settings) -> None:
+    assert await seed_demo(session, settings) is True
+    counts = {
+        model.__name__: await count(session, model)
+        for model in (Court, User, EnforcementCase, Claim, Property, Lot, DishonestPerson)
+    }
+    assert await seed_demo(session, settings) is False
+    assert counts == {
+        model.__name__: await count(session, model)
+        for model in (Court, User, EnforcementCase, Claim, Property, Lot, DishonestPerson)
+    }
+    assert counts["User"] == len(DEMO_ACCOUNTS) and counts["DishonestPerson"] >= 3
+
+    statuses = list(await session.scalars(sa.select(Lot.status)))
+    assert {LotStatus.ANNOUNCED, LotStatus.LIVE, LotStatus.FAILED} <= set(statuses)
+    now = utcnow()
+    live_ends = list(await session.scalars(sa.select(Lot.end_at).where(Lot.status == LotStatus.LIVE)))
+    assert live_ends and all(300 <= (end - now).total_seconds() <= 900 for end in live_ends)
+    kinds = set(await session.scalars(sa.select(Claim.kind)))
+    assert {"secured", "ordinary"} <= {kind.value for kind in kinds}
+
+
+async def test_demo_accounts_can_sign_in(session: AsyncSession, settings: Settings) -> None:
+    await seed_demo(session, settings)
+    for account in DEMO_ACCOUNTS:
+        user = await authenticate(session, account.username, account.password)
+        assert user.role is account.role
+
+
+@pytest.fixture
+async def cli_env(
+    database_url: str, redis_url: str, db_engine: AsyncEngine, tmp_path: Path
+) -> AsyncIterator[dict]:
+    environ = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": TEST_SECRET,
+        "DATA_DIR": str(tmp_path),
+    }
+    yield environ
+    await truncate_all(db_engine)
+
+
+def auction(environ: dict, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "web.cli", *args],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+async def test_cli_creates_courts_and_staff(cli_env: dict, db_engine: AsyncEngine) -> None:
+    made = auction(
+        cli_env,
+        "courts",
+        "create",
+        "--code",
+        "BJ01",
+        "--name",
+        "北京市第一中级人民法院",
+        "--province",
+        "北京市",
+    )
+    assert made.returncode == 0, made.stderr
+    staff = auction(
+        cli_env,
+        "users",
+        "create",
+        "--role",
+        "court_staff",
+        "--username",
+        "judge1",
+        "--password",
+        "a-long-pass-9",
+        "--court",
+        "BJ01",
+        "--real-name",
+        "李法官",
+    )
+    assert staff.returncode == 0, staff.stderr
+    admin = auction(
+        cli_env, "users", "create", "--role", "admin", "--username", "root1", "--password", "a-long-pass-9"
+    )
+    assert admin.returncode == 0, admin.stderr
+
+    async with AsyncSession(db_engine) as session:
+        judge = await session.scalar(sa.select(User).where(User.username == "judge1"))
+        assert judge is not None and judge.role is Role.COURT_STAFF and judge.court_id is not None
+        assert "a-long-pass-9" not in judge.password_hash
+
+
+async def test_cli_refuses_bad_input_clearly(cli_env: dict) -> None:
+    no_court = auction(
+        cli_env,
+        "users",
+        "create",
+        "--role",
+        "court_staff",
+        "--username",
+        "judge2",
+        "--password",
+        "a-long-pass-9",
+        "--court",
+        "NOPE",
+    )
+    assert no_court.returncode == 1 and "court_not_found" in no_court.stderr
+    weak = auction(
+        cli_env, "users", "create", "--role", "admin", "--username", "root2", "--password", "short"
+    )
+    assert weak.returncode == 1 and "password_too_short" in weak.stderr
+    twice = [auction(cli_env, "courts", "create", "--code", "SH01", "--name", "上海") for _ in range(2)]
+    assert twice[0].returncode == 0 and twice[1].returncode == 1 and "court_exists" in twice[1].stderr
+
+
+async def test_spc2016_refuses_to_start_without_a_secret(cli_env: dict) -> None:
+    environ = {**cli_env, "SECRET_KEY": "changeme", "AUCTION_RULES": "spc2016"}
+    result = auction(environ, "migrate")
+    assert result.returncode == 2 and "SECRET_KEY" in result.stderr

@@ -1,0 +1,1 @@
+"""The Starlette app (pages, JSON API, auth) and the real-time gateway. Nothing imports `web`."""

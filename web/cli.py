@@ -1,0 +1,178 @@
+"""The `auction` console script: serve, migrate, demo, courts create, users create.
+
+Every command reads the same environment as the server and starts embedded services for
+the URLs left unset, stopping them again when it ends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from types import FrameType
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auction import accounts
+from auction.demo import DEMO_ACCOUNTS, seed_demo
+from auction.enums import Role
+from auction.errors import AuctionError
+from auction.migrations import is_current, upgrade
+from core.db import create_engine, session_factory
+from core.embedded import EmbeddedServiceError
+from core.services import resolved_services
+from core.settings import Settings, SettingsError
+from web.server import serve
+
+log = logging.getLogger("auction")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="auction", description="Judicial e-auction platform")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("serve", help="migrate if needed and serve the app and the gateway")
+    run.add_argument("--host")
+    run.add_argument("--port", type=int)
+    run.add_argument("--ws-port", type=int)
+    run.add_argument("--workers", type=int)
+    run.add_argument("--demo", action="store_true", help="seed the demonstration data first")
+
+    commands.add_parser("migrate", help="apply the database migrations")
+    commands.add_parser("demo", help="seed the demonstration data (idempotent)")
+
+    courts = commands.add_parser("courts").add_subparsers(dest="action", required=True)
+    court = courts.add_parser("create")
+    court.add_argument("--code", required=True)
+    court.add_argument("--name", required=True)
+    court.add_argument("--province")
+
+    users = commands.add_parser("users").add_subparsers(dest="action", required=True)
+    user = users.add_parser("create")
+    user.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user.add_argument("--username", required=True)
+    user.add_argument("--password", required=True)
+    user.add_argument("--court")
+    user.add_argument("--real-name")
+    user.add_argument("--id-number")
+    return parser
+
+
+async def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[object]]) -> None:
+    assert settings.database_url is not None
+    engine = create_engine(settings.database_url, pool_size=2)
+    try:
+        if not await is_current(engine):
+            await upgrade(engine)
+        async with session_factory(engine).begin() as session:
+            await work(session)
+    finally:
+        await engine.dispose()
+
+
+async def _migrate(settings: Settings) -> None:
+    assert settings.database_url is not None
+    engine = create_engine(settings.database_url, pool_size=1)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+def _print_demo_accounts(settings: Settings) -> None:
+    print("Demo accounts (username / password / role):")
+    for account in DEMO_ACCOUNTS:
+        print(f"  {account.username:<12} {account.password:<20} {account.role.value}")
+    sys.stdout.flush()
+
+
+def _apply_overrides(settings: Settings, args: argparse.Namespace) -> Settings:
+    overrides = {
+        name: value
+        for name, value in (
+            ("host", args.host),
+            ("port", args.port),
+            ("ws_port", args.ws_port),
+            ("workers", args.workers),
+        )
+        if value is not None
+    }
+    return settings.replace(**overrides) if overrides else settings
+
+
+def run_command(args: argparse.Namespace, settings: Settings) -> None:
+    if args.command == "serve":
+        settings = _apply_overrides(settings, args)
+        with resolved_services(settings) as resolved:
+            asyncio.run(_migrate(resolved))
+            if args.demo:
+                asyncio.run(_in_transaction(resolved, lambda s: seed_demo(s, resolved)))
+                _print_demo_accounts(resolved)
+            print(f"Serving on http://{resolved.host}:{resolved.port}/", flush=True)
+            serve(resolved)
+        return
+    with resolved_services(settings) as resolved:
+        if args.command == "migrate":
+            asyncio.run(_migrate(resolved))
+            print("database is at the latest migration")
+        elif args.command == "demo":
+            asyncio.run(_in_transaction(resolved, lambda s: seed_demo(s, resolved)))
+            _print_demo_accounts(resolved)
+        elif args.command == "courts":
+            asyncio.run(_in_transaction(resolved, lambda s: _create_court(s, args)))
+        elif args.command == "users":
+            asyncio.run(_in_transaction(resolved, lambda s: _create_user(s, args, resolved)))
+
+
+async def _create_court(session: AsyncSession, args: argparse.Namespace) -> None:
+    court = await accounts.create_court(session, code=args.code, name=args.name, province=args.province)
+    print(f"court {court.code} created (id {court.id})")
+
+
+async def _create_user(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> None:
+    new = accounts.NewUser(
+        role=Role(args.role),
+        username=args.username,
+        password=args.password,
+        real_name=args.real_name or args.username,
+        id_number=args.id_number,
+        court_code=args.court,
+    )
+    user = await accounts.create_user(session, new, secret_key=settings.secret_key)
+    print(f"user {user.username} created (id {user.id}, role {user.role.value})")
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    # uvicorn re-raises the signal it caught once it has shut down; turning it into SystemExit
+    # lets the `with resolved_services(...)` blocks stop the embedded services on the way out.
+    raise SystemExit(128 + signum)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        settings = Settings.from_env(os.environ, base_dir=Path.cwd())
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        run_command(args, settings)
+    except (SettingsError, EmbeddedServiceError) as exc:
+        print(f"auction: {exc}", file=sys.stderr)
+        return 2
+    except AuctionError as exc:
+        detail = "".join(f"\n  {field}: {code}" for field, code in exc.fields.items())
+        print(f"auction: {exc.message} ({exc.code}){detail}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

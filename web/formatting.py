@@ -1,0 +1,19 @@
+"""Display formats: money as yuan with separators, times in China Standard Time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+CST = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def yuan(fen: int) -> str:
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{sign}¥{whole:,}.{cents:02d}"
+
+
+def cst(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(CST).strftime("%Y-%m-%d %H:%M")

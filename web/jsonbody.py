@@ -1,0 +1,53 @@
+"""Decoding JSON request bodies into closed msgspec structs, with PROTOCOL.md's 422 fields."""
+
+from __future__ import annotations
+
+import re
+from typing import TypeVar
+
+import msgspec
+from starlette.requests import Request
+
+from auction.errors import ValidationFailed
+
+T = TypeVar("T")
+MAX_BODY_BYTES = 64 * 1024
+
+_FIELD = re.compile(r"at `\$\.([A-Za-z_][A-Za-z0-9_]*)")
+_MISSING = re.compile(r"missing required field `([^`]+)`")
+_UNKNOWN = re.compile(r"unknown field `([^`]+)`")
+
+
+def _fields_of(error: msgspec.ValidationError) -> dict[str, str]:
+    text = str(error)
+    if match := _MISSING.search(text):
+        return {match.group(1): "required"}
+    if match := _UNKNOWN.search(text):
+        return {match.group(1): "unknown_field"}
+    field = match.group(1) if (match := _FIELD.search(text)) else "body"
+    if "Expected" in text:
+        return {field: "invalid_type"}
+    return {field: "invalid_value"}
+
+
+def decode(raw: bytes, kind: type[T]) -> T:
+    try:
+        return msgspec.json.decode(raw, type=kind)
+    except msgspec.ValidationError as exc:
+        raise ValidationFailed(f"invalid request: {exc}", fields=_fields_of(exc)) from None
+    except msgspec.DecodeError:
+        raise ValidationFailed(
+            "the body is not valid JSON", code="invalid_json", fields={"body": "invalid_json"}
+        ) from None
+
+
+async def read_json(request: Request, kind: type[T]) -> T:
+    """Decode the request's JSON body as `kind` (a `msgspec.Struct` with `forbid_unknown_fields`)."""
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        raise ValidationFailed("the body is too large", code="too_large", fields={"body": "too_large"})
+    return decode(raw, kind)
+
+
+class Body(msgspec.Struct, forbid_unknown_fields=True):
+    """Base of every request body: unknown fields are refused (PROTOCOL.md, Conventions)."""

@@ -1,0 +1,79 @@
+"""`/api/v1/users`, `/api/v1/tokens`, `/api/v1/me`."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from auction import accounts
+from auction.enums import Role
+from auction.models import User
+from web.auth import bearer_token, require_user
+from web.jsonbody import Body, read_json
+from web.state import app_state
+
+
+class SignUp(Body):
+    username: str
+    password: str
+    real_name: str
+    id_number: str
+
+
+class Credentials(Body):
+    username: str
+    password: str
+
+
+def user_json(user: User) -> dict[str, object]:
+    body: dict[str, object] = {"id": user.id, "username": user.username, "role": user.role.value}
+    if user.court_id is not None:
+        body["court_id"] = user.court_id
+    return body
+
+
+async def sign_up(request: Request) -> JSONResponse:
+    body = await read_json(request, SignUp)
+    state = app_state(request)
+    new = accounts.NewUser(
+        role=Role.BIDDER,
+        username=body.username,
+        password=body.password,
+        real_name=body.real_name,
+        id_number=body.id_number,
+    )
+    async with state.sessions.begin() as session:
+        user = await accounts.create_user(session, new, secret_key=state.settings.secret_key)
+        return JSONResponse(user_json(user), status_code=201)
+
+
+async def create_token(request: Request) -> JSONResponse:
+    body = await read_json(request, Credentials)
+    async with app_state(request).sessions.begin() as session:
+        user = await accounts.authenticate(session, body.username, body.password)
+        token, expires_at = await accounts.issue_token(session, user)
+    return JSONResponse({"token": token, "expires_at": expires_at.isoformat()}, status_code=201)
+
+
+async def revoke_current_token(request: Request) -> JSONResponse:
+    async with app_state(request).sessions.begin() as session:
+        await require_user(request, session)
+        token = bearer_token(request)
+        assert token is not None  # require_user succeeded, so a bearer token was sent
+        await accounts.revoke_token(session, token)
+    return JSONResponse({"revoked": True})
+
+
+async def me(request: Request) -> JSONResponse:
+    async with app_state(request).sessions() as session:
+        user = await require_user(request, session)
+    return JSONResponse(user_json(user))
+
+
+routes = [
+    Route("/api/v1/users", sign_up, methods=["POST"]),
+    Route("/api/v1/tokens", create_token, methods=["POST"]),
+    Route("/api/v1/tokens/current", revoke_current_token, methods=["DELETE"]),
+    Route("/api/v1/me", me, methods=["GET"]),
+]

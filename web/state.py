@@ -1,0 +1,28 @@
+"""What the lifespan builds once and every request reads: typed, passed down, never global."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.requests import Request
+from starlette.templating import Jinja2Templates
+
+from auction.rules import RuleProfile
+from core.settings import Settings
+
+
+@dataclass(slots=True)
+class AppState:
+    settings: Settings
+    profile: RuleProfile
+    db: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    redis: Redis
+    templates: Jinja2Templates
+
+
+def app_state(request: Request) -> AppState:
+    state: AppState = request.app.state.app
+    return state
