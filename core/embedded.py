@@ -69,8 +69,21 @@ def _tail(path: Path, lines: int = 15) -> str:
         return "(no log)"
 
 
+def _allow_traverse(path: Path) -> None:
+    """Add the others' execute bit (traverse only, never read) to `path`'s parent folders."""
+    for parent in path.parents:
+        mode = parent.stat().st_mode
+        if not mode & 0o001:
+            parent.chmod(mode | 0o001)
+
+
 def _run(args: list[str], *, user: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, user=user, capture_output=True, text=True, check=check)  # noqa: S603
+    # Drop the group and root's supplementary groups too: keeping gid 0 would make the group
+    # bits (often ---) decide access instead of the others' bits.
+    group, extra_groups = (pwd.getpwnam(user).pw_gid, []) if user else (None, None)
+    return subprocess.run(  # noqa: S603
+        args, user=user, group=group, extra_groups=extra_groups, capture_output=True, text=True, check=check
+    )
 
 
 class EmbeddedPostgres:
@@ -111,9 +124,15 @@ class EmbeddedPostgres:
         if self.os_user is not None:
             entry = pwd.getpwnam(self.os_user)
             os.chown(path, entry.pw_uid, entry.pw_gid)
-            for parent in path.parents:  # the cluster's owner must be able to reach its folder
-                if not os.access(parent, os.X_OK) or not parent.stat().st_mode & 0o001:
-                    parent.chmod(parent.stat().st_mode | 0o711)
+            _allow_traverse(path)
+
+    def _make_binaries_reachable(self) -> None:
+        """Under root, the cluster's owner must reach the wheel's binaries, libraries and data
+        (a checkout in a 0700 folder, as `mktemp -d` makes, would otherwise hide them)."""
+        if self.os_user is None:
+            return
+        for folder in ("bin", "lib", "share"):
+            _allow_traverse(self.bin_dir.parent / folder)
 
     def _pg(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return _run([str(self.bin_dir / tool), *args], user=self.os_user, check=check)
@@ -124,6 +143,7 @@ class EmbeddedPostgres:
         return self._pg("pg_ctl", "status", "-D", str(self.pgdata), check=False).returncode == 0
 
     def start(self) -> None:
+        self._make_binaries_reachable()
         self._own(self.pgdata.parent)
         self._own(self.socket_dir)
         if not (self.pgdata / "PG_VERSION").exists():
