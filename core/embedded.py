@@ -80,7 +80,8 @@ def _allow_traverse(path: Path) -> None:
 def _run(args: list[str], *, user: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
     # Drop the group and root's supplementary groups too: keeping gid 0 would make the group
     # bits (often ---) decide access instead of the others' bits.
-    group, extra_groups = (pwd.getpwnam(user).pw_gid, []) if user else (None, None)
+    group = pwd.getpwnam(user).pw_gid if user else None
+    extra_groups: list[int] | None = [] if user else None
     return subprocess.run(  # noqa: S603
         args, user=user, group=group, extra_groups=extra_groups, capture_output=True, text=True, check=check
     )
