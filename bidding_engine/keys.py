@@ -1,0 +1,52 @@
+"""The one place Redis key and channel names are made.
+
+Every key of a lot carries the lot's hash tag (`{lot:42}`), so each script's keys live in
+one Redis Cluster slot; the namespace prefix lets deployments (and test runs) share a Redis.
+
+    <ns>:{lot:<id>}:state     hash: the live state (see state.lua's fields)
+    <ns>:{lot:<id>}:regs      hash: registration id -> "bidder_code|class" (class 0 = ordinary)
+    <ns>:{lot:<id>}:proxies   hash: registration id -> "max_amount|set_order"
+    <ns>:{lot:<id>}:results   hash: "registration id|client_bid_id" -> the first result
+    <ns>:{lot:<id>}:bids      stream: accepted bids, entry id "<seq>-1", so seq ranges are id ranges
+    <ns>:{lot:<id>}:events    pub/sub channel: bid, status and closed events as JSON
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class LotKeys:
+    state: str
+    regs: str
+    proxies: str
+    results: str
+    bids: str
+    events: str
+
+    @property
+    def all(self) -> list[str]:
+        """KEYS for every script, always in this order."""
+        return [self.state, self.regs, self.proxies, self.results, self.bids]
+
+
+def lot_tag(lot_id: int) -> str:
+    return f"{{lot:{lot_id}}}"
+
+
+def lot_keys(namespace: str, lot_id: int) -> LotKeys:
+    prefix = f"{namespace}:{lot_tag(lot_id)}"
+    return LotKeys(
+        state=f"{prefix}:state",
+        regs=f"{prefix}:regs",
+        proxies=f"{prefix}:proxies",
+        results=f"{prefix}:results",
+        bids=f"{prefix}:bids",
+        events=f"{prefix}:events",
+    )
+
+
+def events_pattern(namespace: str) -> str:
+    """A PSUBSCRIBE pattern for every lot's events channel."""
+    return f"{namespace}:{{lot:*}}:events"

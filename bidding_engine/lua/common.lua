@@ -1,0 +1,155 @@
+-- Shared helpers, prepended to every script of the engine when it is loaded (the text comes
+-- from files only, never from values). Every script receives the same KEYS:
+--   KEYS[1] state hash, KEYS[2] regs hash, KEYS[3] proxies hash, KEYS[4] results hash,
+--   KEYS[5] bids stream; all carry the lot's hash tag. ARGV[1] is always the events channel.
+-- Amounts are integers in fen, times integers in ms since the Unix epoch (engine clock).
+
+local MAX_AMOUNT = 1000000000000000      -- 10^15 fen: far below 2^53, so doubles stay exact
+local ORDINARY_CLASS = 1000000000       -- ranks after every priority holder (rank 1 = best)
+
+local K_STATE, K_REGS, K_PROXIES, K_RESULTS, K_BIDS = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local CHANNEL = ARGV[1]
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function int(x)
+  return string.format('%d', x)
+end
+
+-- A positive whole number within range, or nil.
+local function amount_arg(raw)
+  local n = tonumber(raw)
+  if n == nil or n ~= math.floor(n) or n <= 0 or n > MAX_AMOUNT then
+    return nil
+  end
+  return n
+end
+
+local function load_state()
+  local flat = redis.call('HGETALL', K_STATE)
+  if #flat == 0 then
+    return nil
+  end
+  local st = {}
+  for i = 1, #flat, 2 do
+    st[flat[i]] = flat[i + 1]
+  end
+  for _, f in ipairs({'lot_id', 'start_price', 'increment', 'ext_ms', 'end_ms', 'price', 'seq',
+                      'leader_class', 'remaining_ms', 'proxy_order', 'closed_ms'}) do
+    st[f] = tonumber(st[f] or '0')
+  end
+  return st
+end
+
+local function registration(reg)
+  local raw = redis.call('HGET', K_REGS, reg)
+  if not raw then
+    return nil
+  end
+  local code, class = string.match(raw, '^([^|]*)|(%d+)$')
+  class = tonumber(class)
+  if class == 0 then
+    class = ORDINARY_CLASS
+  end
+  return {code = code, class = class}
+end
+
+local function publish(json)
+  redis.call('PUBLISH', CHANNEL, json)
+end
+
+local function publish_status(st)
+  publish('{"type":"status","lot_id":' .. int(st.lot_id) .. ',"status":"' .. st.status .. '"}')
+end
+
+-- Accept one bid: number it, move price, leader and (soft close) the end, log and announce it.
+-- Precondition: the caller has validated it against the current state.
+local function place(st, reg, info, amount, kind, now, client_bid_id)
+  st.seq = st.seq + 1
+  st.price = amount
+  st.leader, st.leader_code, st.leader_class = reg, info.code, info.class
+  if st.end_ms - now < st.ext_ms then
+    st.end_ms = now + st.ext_ms
+  end
+  redis.call('HSET', K_STATE, 'seq', int(st.seq), 'price', int(amount), 'leader', reg,
+             'leader_code', info.code, 'leader_class', int(info.class), 'end_ms', int(st.end_ms))
+  redis.call('XADD', K_BIDS, int(st.seq) .. '-1', 'seq', int(st.seq), 'reg', reg, 'code', info.code,
+             'amount', int(amount), 'kind', kind, 'at_ms', int(now), 'end_ms', int(st.end_ms),
+             'cbid', client_bid_id or '')
+  publish('{"type":"bid","lot_id":' .. int(st.lot_id) .. ',"seq":' .. int(st.seq) .. ',"bidder_code":"' ..
+          info.code .. '","amount":' .. int(amount) .. ',"kind":"' .. kind .. '","at_ms":' .. int(now) ..
+          ',"end_ms":' .. int(st.end_ms) .. '}')
+end
+
+-- The highest amount on the bidding grid (base + k * increment) that does not exceed max.
+local function grid_cap(base, increment, max)
+  if max < base then
+    return base - increment
+  end
+  return base + math.floor((max - base) / increment) * increment
+end
+
+-- Resolve every proxy maximum against the current state in closed form: the strongest proxy
+-- (highest reachable amount, earlier setting first at equal amounts) ends leading at the
+-- smallest amount that beats the runner-up, capped by its own maximum. At most two automatic
+-- bids are placed, whatever the distance: the runner-up's last step and the winner's.
+local function resolve_proxies(st, now)
+  local inc, price = st.increment, st.price
+  local base, min_next = price, price + inc
+  if price == 0 then
+    base, min_next = st.start_price, st.start_price
+  end
+  local flat = redis.call('HGETALL', K_PROXIES)
+  local contenders = {}
+  local leader_entry = nil
+  for i = 1, #flat, 2 do
+    local reg = flat[i]
+    local max, order = string.match(flat[i + 1], '^(%d+)|(%d+)$')
+    max, order = tonumber(max), tonumber(order)
+    local info = registration(reg)
+    if info then
+      if reg == st.leader then
+        leader_entry = {reg = reg, info = info, cap = math.max(price, grid_cap(price, inc, max)), order = order}
+      else
+        local cap = grid_cap(base, inc, max)
+        if cap >= min_next then
+          table.insert(contenders, {reg = reg, info = info, cap = cap, order = order})
+        end
+      end
+    end
+  end
+  if #contenders == 0 then
+    return
+  end
+  if st.leader ~= '' then
+    if leader_entry == nil then
+      leader_entry = {reg = st.leader, cap = price, order = -1}
+    end
+    table.insert(contenders, leader_entry)
+  end
+  table.sort(contenders, function(a, b)
+    if a.cap ~= b.cap then
+      return a.cap > b.cap
+    end
+    return a.order < b.order
+  end)
+  local winner, runner_up = contenders[1], contenders[2]
+  local final
+  if runner_up == nil then
+    final = min_next
+  elseif winner.cap == runner_up.cap then
+    final = winner.cap
+  else
+    final = math.min(winner.cap, runner_up.cap + inc)
+  end
+  if runner_up ~= nil and runner_up.info ~= nil then
+    local last_step = final - inc
+    if last_step >= min_next then
+      place(st, runner_up.reg, runner_up.info, last_step, 'proxy', now, nil)
+    end
+  end
+  place(st, winner.reg, winner.info, final, 'proxy', now, nil)
+end
