@@ -29,7 +29,7 @@ def _bindable(port: int) -> bool:
 def _free_port(taken: list[int]) -> int:
     """A port whose cluster bus port (port + 10000) is free as well."""
     for _ in range(1000):
-        port = random.randint(20_000, 40_000)  # noqa: S311
+        port = random.randint(20_000, 40_000)
         if port not in taken and _bindable(port) and _bindable(port + 10_000):
             return port
     raise RuntimeError("no free port pair for a cluster node")
@@ -46,7 +46,7 @@ def redis_cluster(folder: Path, masters: int = 3) -> Iterator[list[int]]:
         node_dir = folder / str(port)
         node_dir.mkdir(parents=True)
         processes.append(
-            subprocess.Popen(  # noqa: S603
+            subprocess.Popen(
                 [
                     str(binary),
                     "--port",
