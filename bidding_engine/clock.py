@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 
 
-async def engine_now_ms(redis: Redis) -> int:
+async def engine_now_ms(redis: Redis | RedisCluster) -> int:
     seconds, microseconds = await redis.time()
     return int(seconds) * 1000 + int(microseconds) // 1000

@@ -20,6 +20,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from bidding_engine.clock import engine_now_ms
 from bidding_engine.errors import EngineUnavailable, InvalidRequest, LotNotOpen
 from bidding_engine.keys import LotKeys, lot_keys
 from bidding_engine.results import (
@@ -79,6 +80,11 @@ class BiddingEngine:
         self._scripts: dict[str, AsyncScript] = {
             name: redis.register_script(common + "\n" + _load(name)) for name in SCRIPTS
         }
+
+    async def now_ms(self) -> int:
+        """The engine clock (Redis TIME)."""
+        async with _redis_boundary():
+            return await engine_now_ms(self.redis)
 
     def keys(self, lot_id: int) -> LotKeys:
         return lot_keys(self.namespace, lot_id)

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from auction.migrations import upgrade
 from core.db import async_url, create_engine
 from core.embedded import EmbeddedServices
+from core.redis import connect
 from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,7 +110,7 @@ async def session(db_engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
 
 @pytest.fixture(scope="session")
 async def redis(redis_url: str, redis_namespace: str) -> AsyncIterator[Redis]:
-    client = Redis.from_url(redis_url)
+    client = connect(redis_url)
     yield client
     async for key in client.scan_iter(match=f"{redis_namespace}:*", count=1000):
         await client.unlink(key)

@@ -107,7 +107,11 @@ class LotModel:
         return (True, own_seq, self.price)
 
     def set_proxy(self, registration: int, max_amount: object) -> tuple:
-        if not isinstance(max_amount, int) or isinstance(max_amount, bool) or not 0 < max_amount <= MAX_AMOUNT:
+        if (
+            not isinstance(max_amount, int)
+            or isinstance(max_amount, bool)
+            or not 0 < max_amount <= MAX_AMOUNT
+        ):
             return (False, "invalid_amount")
         if (refusal := self._availability()) is not None:
             return (False, refusal)

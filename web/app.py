@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
+import os
+import secrets
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -15,15 +19,20 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from auction.bid_log import BidPersister
 from auction.errors import AuctionError
+from auction.lifecycle import LotScheduler
 from auction.rules import profile_for
+from bidding_engine.engine import BiddingEngine
 from core.db import create_engine, session_factory
+from core.redis import connect as connect_redis
 from core.settings import Settings
 from web import errors, formatting
-from web.routes import accounts, pages, system
+from web.routes import accounts, bids, pages, system
 from web.state import AppState
 
 WEB_DIR = Path(__file__).parent
+log = logging.getLogger(__name__)
 
 
 def build_templates() -> Jinja2Templates:
@@ -40,8 +49,22 @@ def wants_html(request: Request) -> bool:
     )
 
 
-def create_app(settings: Settings) -> Starlette:
-    """Build the app for settings whose service URLs are resolved (see `core.services`)."""
+def report_background_failure(task: asyncio.Task[None]) -> None:
+    """A background loop only ends when cancelled; anything else is a bug to shout about."""
+    if not task.cancelled() and (exc := task.exception()) is not None:
+        log.critical("background task %s died", task.get_name(), exc_info=exc)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+def create_app(settings: Settings, *, background: bool = True) -> Starlette:
+    """Build the app for settings whose service URLs are resolved (see `core.services`).
+
+    `background` runs this worker's share of the lifecycle clock and the bid persister;
+    tests that drive those by hand turn it off.
+    """
     if settings.database_url is None or settings.redis_url is None:
         raise ValueError("create_app needs resolved service URLs; use core.services.resolved_services")
     database_url, redis_url = settings.database_url, settings.redis_url
@@ -50,18 +73,35 @@ def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = create_engine(database_url)
-        redis = Redis.from_url(redis_url, decode_responses=False)
+        redis = connect_redis(redis_url)
+        profile = profile_for(settings)
+        sessions = session_factory(db)
+        engine = BiddingEngine(redis, namespace=settings.redis_namespace)
         app.state.app = AppState(
             settings=settings,
-            profile=profile_for(settings),
+            profile=profile,
             db=db,
-            sessions=session_factory(db),
+            sessions=sessions,
             redis=redis,
             templates=templates,
+            engine=engine,
         )
+        tasks = []
+        if background:
+            tasks = [
+                asyncio.create_task(LotScheduler(engine, sessions, profile).run(), name="lifecycle"),
+                asyncio.create_task(BidPersister(engine, sessions, worker_name()).run(), name="persister"),
+            ]
+            for task in tasks:
+                task.add_done_callback(report_background_failure)
         try:
             yield
         finally:
+            for task in tasks:
+                task.cancel()
+            # Cancellation is safe: an interrupted transaction rolls back and unacknowledged
+            # stream entries are delivered again.
+            await asyncio.gather(*tasks, return_exceptions=True)
             await redis.aclose()
             await db.dispose()
 
@@ -75,6 +115,7 @@ def create_app(settings: Settings) -> Starlette:
         routes=[
             *system.routes,
             *accounts.routes,
+            *bids.routes,
             *pages.routes,
             Mount("/static", app=StaticFiles(directory=WEB_DIR / "static"), name="static"),
         ],

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from auction.rules import RuleProfile
+from bidding_engine.engine import BiddingEngine
 from core.settings import Settings
 
 
@@ -21,6 +22,7 @@ class AppState:
     sessions: async_sessionmaker[AsyncSession]
     redis: Redis
     templates: Jinja2Templates
+    engine: BiddingEngine
 
 
 def app_state(request: Request) -> AppState:

@@ -54,7 +54,7 @@ def amount_for(model: LotModel, steps: int, half: bool) -> int:
     return base + steps * INCREMENT + (INCREMENT // 2 if half else 0)
 
 
-async def apply(engine: BiddingEngine, lot: int, model: LotModel, op: tuple) -> None:  # noqa: C901
+async def apply(engine: BiddingEngine, lot: int, model: LotModel, op: tuple) -> None:
     kind = op[0]
     if kind == "bid" or kind == "raw" or kind == "priority":
         if kind == "bid":
@@ -76,7 +76,10 @@ async def apply(engine: BiddingEngine, lot: int, model: LotModel, op: tuple) -> 
         max_amount = START + steps * INCREMENT + (INCREMENT // 2 if half else 0)
         got_proxy = await engine.set_proxy(lot, who, max_amount)
         want = model.set_proxy(who, max_amount)
-        assert (got_proxy.accepted, got_proxy.code if not got_proxy.accepted else got_proxy.max_amount) == want[:2]
+        assert (
+            got_proxy.accepted,
+            got_proxy.code if not got_proxy.accepted else got_proxy.max_amount,
+        ) == want[:2]
         if got_proxy.accepted:
             assert (got_proxy.price or 0) == want[2], op
     elif kind == "step":
@@ -104,10 +107,21 @@ async def apply(engine: BiddingEngine, lot: int, model: LotModel, op: tuple) -> 
 @given(operations=st.lists(operation, min_size=5, max_size=60))
 async def test_lua_and_model_agree(engine: BiddingEngine, operations: list[tuple]) -> None:
     registrations = [EligibleRegistration(n, code, rank) for n, (code, rank) in REGISTRATIONS.items()]
-    lot = await open_lot(engine, *registrations, starting_price=START, increment=INCREMENT,
-                         remaining_ms=INITIAL_REMAINING, extension_ms=EXTENSION)
-    model = LotModel(START, INCREMENT, EXTENSION, INITIAL_REMAINING,
-                     {n: (code, rank or ORDINARY) for n, (code, rank) in REGISTRATIONS.items()})
+    lot = await open_lot(
+        engine,
+        *registrations,
+        starting_price=START,
+        increment=INCREMENT,
+        remaining_ms=INITIAL_REMAINING,
+        extension_ms=EXTENSION,
+    )
+    model = LotModel(
+        START,
+        INCREMENT,
+        EXTENSION,
+        INITIAL_REMAINING,
+        {n: (code, rank or ORDINARY) for n, (code, rank) in REGISTRATIONS.items()},
+    )
     for op in operations:
         await apply(engine, lot, model, op)
 
