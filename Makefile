@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest install install-dev clean
+.PHONY: help run test lint typecheck pytest install install-dev clean bench bench-engine
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,6 +42,11 @@ pytest: $(DEV_STAMP) ## the whole pytest suite (fails when no test ran)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest ## everything CI runs: ruff, mypy and every test
+
+bench-engine: $(DEV_STAMP) ## bids/s through BiddingEngine vs redis-benchmark on the same script
+	$(BIN)/python -m load_tests.bench_engine
+
+bench: bench-engine ## every benchmark (results in load_tests/results/)
 
 clean: ## remove the virtualenv and the embedded services' data
 	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache

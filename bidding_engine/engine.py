@@ -20,6 +20,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from bidding_engine.batching import ScriptBatcher
 from bidding_engine.clock import engine_now_ms
 from bidding_engine.errors import EngineUnavailable, InvalidRequest, LotNotOpen
 from bidding_engine.keys import LotKeys, lot_keys
@@ -41,6 +42,8 @@ KEEP_AFTER_CLOSE_S: Final = 30 * 24 * 3600
 MAX_AMOUNT: Final = 10**15  # as common.lua
 CLIENT_BID_ID: Final = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 BIDDER_CODE: Final = re.compile(r"^[A-Za-z0-9]{1,16}$")
+
+MAX_CACHED_LOTS: Final = 10_000
 
 AnyRedis = Redis | RedisCluster
 
@@ -80,6 +83,8 @@ class BiddingEngine:
         self._scripts: dict[str, AsyncScript] = {
             name: redis.register_script(common + "\n" + _load(name)) for name in SCRIPTS
         }
+        self._batcher = ScriptBatcher(redis, self._scripts)
+        self._encoded_keys: dict[int, list[bytes]] = {}
 
     async def now_ms(self) -> int:
         """The engine clock (Redis TIME)."""
@@ -89,10 +94,20 @@ class BiddingEngine:
     def keys(self, lot_id: int) -> LotKeys:
         return lot_keys(self.namespace, lot_id)
 
+    def _script_keys(self, lot_id: int) -> list[bytes]:
+        """KEYS then the events channel, encoded once per lot (they are on every call)."""
+        encoded = self._encoded_keys.get(lot_id)
+        if encoded is None:
+            if len(self._encoded_keys) >= MAX_CACHED_LOTS:
+                self._encoded_keys.clear()
+            keys = self.keys(lot_id)
+            encoded = self._encoded_keys[lot_id] = [key.encode() for key in (*keys.all, keys.events)]
+        return encoded
+
     async def _run(self, script: str, lot_id: int, *args: str | int) -> Any:
-        keys = self.keys(lot_id)
+        *keys, channel = self._script_keys(lot_id)
         async with _redis_boundary():
-            return await self._scripts[script](keys=keys.all, args=[keys.events, *args])
+            return await self._batcher.call(script, keys, [channel, *args])
 
     async def open(self, lot: LotOpening) -> bool:
         """Load a lot into the engine; False when it was already open (nothing changes)."""

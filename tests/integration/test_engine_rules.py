@@ -308,3 +308,28 @@ async def test_every_accepted_bid_is_published(engine: BiddingEngine) -> None:
         set(e) == {"type", "lot_id", "seq", "bidder_code", "amount", "kind", "at_ms", "end_ms"}
         for e in events
     )
+
+
+@pytest.mark.parametrize("engine", ["standalone"], indirect=True)
+async def test_scripts_reload_after_redis_forgets_them(engine: BiddingEngine) -> None:
+    lot = await open_lot(engine, A, B, C)
+    await engine.redis.script_flush()  # what a restart or failover does
+    assert (await engine.bid(lot, A.registration_id, 100_000, "alone")).accepted
+    await engine.redis.script_flush()
+    batched = await asyncio.gather(
+        engine.bid(lot, B.registration_id, 101_000, "b"),
+        engine.bid(lot, C.registration_id, 101_000, "c"),
+        engine.snapshot(lot),
+    )
+    assert sorted(result.accepted for result in batched[:2]) == [False, True]  # type: ignore[union-attr]
+
+
+async def test_an_error_reply_in_a_batch_reaches_only_its_caller(engine: BiddingEngine) -> None:
+    lot = await open_lot(engine, A)
+    results = await asyncio.gather(
+        engine.register(987_654_322, 1, "K1", None),  # an error reply from register.lua
+        engine.bid(lot, A.registration_id, 100_000, "x"),
+        return_exceptions=True,
+    )
+    assert isinstance(results[0], LotNotOpen)
+    assert results[1].accepted  # type: ignore[union-attr]
