@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction import accounts, identity
-from auction.enums import Category, LotStatus, Role, SaleKind
-from auction.models import Claim, Court, DishonestPerson, EnforcementCase, Lot, Property, User
+from auction.codes import new_bidder_code
+from auction.enums import Category, DepositStatus, LotStatus, Role, SaleKind
+from auction.models import Claim, Court, DishonestPerson, EnforcementCase, Lot, Property, Registration, User
 from auction.rules import Listing, profile_for, validate_listing
 from core.db import utcnow
 from core.settings import Settings
@@ -98,7 +99,7 @@ async def seed_demo(session: AsyncSession, settings: Settings) -> bool:
     cases = await _seed_cases(session, court, now, settings)
     properties = await _seed_properties(session, cases, now)
     await _seed_claims(session, cases, properties, users)
-    await _seed_lots(session, settings, properties, users["court"], now)
+    await _seed_lots(session, settings, properties, users, now)
     await _seed_dishonest(session, settings, now)
     return True
 
@@ -206,18 +207,52 @@ async def _seed_claims(
 
 
 def _lot_times(now: dt.datetime, index: int) -> tuple[LotStatus, dt.datetime, dt.datetime]:
-    """Two upcoming, two live (ending in 5–15 minutes), one ended."""
+    """Two upcoming, two live (ending in 5–15 minutes), one ended.
+
+    The live ones are seeded as announced with a start in the past: the lifecycle clock opens
+    them in the engine, with their frozen registrations, as soon as a server runs.
+    """
     if index in (0, 2):
         start = now + dt.timedelta(days=1 + index)
         return LotStatus.ANNOUNCED, start, start + dt.timedelta(days=1)
     if index in LIVE_MINUTES:
-        return LotStatus.LIVE, now - dt.timedelta(hours=1), now + dt.timedelta(minutes=LIVE_MINUTES[index])
+        return (
+            LotStatus.ANNOUNCED,
+            now - dt.timedelta(hours=1),
+            now + dt.timedelta(minutes=LIVE_MINUTES[index]),
+        )
     return LotStatus.FAILED, now - dt.timedelta(days=3), now - dt.timedelta(days=2)
 
 
-async def _seed_lots(
-    session: AsyncSession, settings: Settings, properties: list[Property], staff: User, now: dt.datetime
+async def _register_demo_bidders(
+    session: AsyncSession, lot: Lot, bidders: list[User], now: dt.datetime
 ) -> None:
+    """Registered with their deposits frozen, so they can bid the moment the lot opens."""
+    taken: set[str] = set()
+    for bidder in bidders:
+        code = new_bidder_code(taken)
+        taken.add(code)
+        session.add(
+            Registration(
+                lot_id=lot.id,
+                user_id=bidder.id,
+                bidder_code=code,
+                deposit_amount=lot.deposit,
+                deposit_status=DepositStatus.FROZEN,
+                frozen_at=now,
+            )
+        )
+    await session.flush()
+
+
+async def _seed_lots(
+    session: AsyncSession,
+    settings: Settings,
+    properties: list[Property],
+    users: dict[str, User],
+    now: dt.datetime,
+) -> None:
+    staff = users["court"]
     profile = profile_for(settings)
     for index, prop in enumerate(properties):
         status, start, end = _lot_times(now, index)
@@ -238,21 +273,22 @@ async def _seed_lots(
         problems = validate_listing(profile, listing, now=start)
         if problems:
             raise AssertionError(f"demo lot {prop.title} breaks the rules: {problems}")
-        session.add(
-            Lot(
-                property_id=prop.id,
-                round=1,
-                sale_kind=SaleKind.AUCTION,
-                status=status,
-                starting_price=starting,
-                increment=increment,
-                deposit=deposit,
-                start_at=start,
-                end_at=end,
-                created_by=staff.id,
-            )
+        lot = Lot(
+            property_id=prop.id,
+            round=1,
+            sale_kind=SaleKind.AUCTION,
+            status=status,
+            starting_price=starting,
+            increment=increment,
+            deposit=deposit,
+            start_at=start,
+            end_at=end,
+            created_by=staff.id,
         )
-    await session.flush()
+        session.add(lot)
+        await session.flush()
+        if index in LIVE_MINUTES:
+            await _register_demo_bidders(session, lot, [users[name] for name in ("bidder1", "bidder2")], now)
 
 
 async def _seed_dishonest(session: AsyncSession, settings: Settings, now: dt.datetime) -> None:

@@ -132,14 +132,20 @@ async def settle_deposits_at_close(session: AsyncSession, lot: Lot) -> None:
     )
 
 
-async def close_due_lots(sessions: async_sessionmaker[AsyncSession], engine: BiddingEngine) -> list[int]:
+async def close_due_lots(
+    sessions: async_sessionmaker[AsyncSession], engine: BiddingEngine, missing: set[int] | None = None
+) -> list[int]:
+    """Close every live lot whose engine end has passed; `missing` remembers lots already
+    reported as unknown to the engine, so the log says it once per lot, not ten times a second."""
     async with sessions() as session:
         live = list(await session.scalars(sa.select(Lot.id).where(Lot.status == LotStatus.LIVE)))
     results = await asyncio.gather(*(engine.close(lot_id) for lot_id in live))
     recorded = []
     for lot_id, result in zip(live, results, strict=True):
-        if result.status == "missing":
+        if result.status == "missing" and (missing is None or lot_id not in missing):
             log.error("lot %s is live in PostgreSQL but unknown to the engine: rebuild it", lot_id)
+            if missing is not None:
+                missing.add(lot_id)
         if result.status != "ended":
             continue
         async with sessions.begin() as session:
@@ -161,10 +167,11 @@ class LotScheduler:
         self.sessions = sessions
         self.profile = profile
         self.tick_s = tick_s
+        self.reported_missing: set[int] = set()
 
     async def tick(self) -> tuple[list[int], list[int]]:
         opened = await open_due_lots(self.sessions, self.engine, self.profile)
-        closed = await close_due_lots(self.sessions, self.engine)
+        closed = await close_due_lots(self.sessions, self.engine, self.reported_missing)
         return opened, closed
 
     async def run(self) -> None:

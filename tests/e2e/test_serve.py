@@ -61,3 +61,17 @@ def test_two_workers_share_the_port(sandbox_environ: dict[str, str], tmp_path: P
     finally:
         server.stop()
     assert _processes_using(tmp_path / "data") == []
+
+
+def test_the_demo_lots_go_live_by_themselves(embedded_server: Server) -> None:
+    deadline = time.monotonic() + 10
+    live: list[dict] = []
+    while time.monotonic() < deadline and len(live) < 2:
+        live = httpx.get(f"{embedded_server.base_url}/api/v1/lots?status=live").json()["items"]
+        time.sleep(0.2)
+    assert len(live) == 2, embedded_server.log()
+    detail = httpx.get(f"{embedded_server.base_url}/api/v1/lots/{live[0]['id']}").json()
+    now_ms = httpx.get(f"{embedded_server.base_url}/api/v1/time").json()["now_ms"]
+    assert 4 * 60_000 <= detail["end_ms"] - now_ms <= 15 * 60_000
+    assert detail["registrants"] == 2 and detail["price"] is None
+    assert "unknown to the engine" not in embedded_server.log()

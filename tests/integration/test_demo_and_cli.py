@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from auction.accounts import authenticate
 from auction.demo import DEMO_ACCOUNTS, seed_demo
-from auction.enums import LotStatus, Role
-from auction.models import Claim, Court, DishonestPerson, EnforcementCase, Lot, Property, User
+from auction.enums import DepositStatus, LotStatus, Role
+from auction.models import Claim, Court, DishonestPerson, EnforcementCase, Lot, Property, Registration, User
 from core.db import utcnow
 from core.settings import Settings
 from tests.conftest import TEST_SECRET
@@ -40,10 +40,24 @@ async def test_demo_seeds_every_kind_of_data_once(session: AsyncSession, setting
     assert counts["User"] == len(DEMO_ACCOUNTS) and counts["DishonestPerson"] >= 3
 
     statuses = list(await session.scalars(sa.select(Lot.status)))
-    assert {LotStatus.ANNOUNCED, LotStatus.LIVE, LotStatus.FAILED} <= set(statuses)
+    assert {LotStatus.ANNOUNCED, LotStatus.FAILED} <= set(statuses)
     now = utcnow()
-    live_ends = list(await session.scalars(sa.select(Lot.end_at).where(Lot.status == LotStatus.LIVE)))
-    assert live_ends and all(300 <= (end - now).total_seconds() <= 900 for end in live_ends)
+    # Due to open at once (the lifecycle clock puts them in the engine), ending in 5–15 minutes.
+    due = list(
+        await session.scalars(sa.select(Lot).where(Lot.status == LotStatus.ANNOUNCED, Lot.start_at <= now))
+    )
+    assert len(due) == 2 and all(300 <= (lot.end_at - now).total_seconds() <= 900 for lot in due)
+    for lot in due:
+        deposits = list(
+            await session.scalars(sa.select(Registration.deposit_status).where(Registration.lot_id == lot.id))
+        )
+        assert deposits == [DepositStatus.FROZEN, DepositStatus.FROZEN]
+    upcoming = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Lot)
+        .where(Lot.status == LotStatus.ANNOUNCED, Lot.start_at > now)
+    )
+    assert upcoming == 2
     kinds = set(await session.scalars(sa.select(Claim.kind)))
     assert {"secured", "ordinary"} <= {kind.value for kind in kinds}
 

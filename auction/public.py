@@ -1,0 +1,128 @@
+"""What the public may read about lots: the list and the detail with the live snapshot.
+
+Identities never appear here: a leader or winner is shown by bidder code only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auction.enums import Category, LotStatus
+from auction.errors import NotFound
+from auction.lifecycle import ms_to_datetime
+from auction.models import Bid, Court, EnforcementCase, Lot, Property, Registration
+from bidding_engine.engine import BiddingEngine
+
+PUBLIC_STATUSES = tuple(status for status in LotStatus if status is not LotStatus.DRAFT)
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True, slots=True)
+class LotFilter:
+    status: LotStatus | None = None
+    category: Category | None = None
+    court_code: str | None = None
+    query: str | None = None
+    page: int = 1
+
+
+def _base_query() -> sa.Select[Lot, Property, str, str]:
+    return (
+        sa.select(Lot, Property, Court.code.label("court_code"), Court.name.label("court_name"))
+        .join(Property, Property.id == Lot.property_id)
+        .join(EnforcementCase, EnforcementCase.id == Property.case_id)
+        .join(Court, Court.id == EnforcementCase.court_id)
+        .where(Lot.status.in_(PUBLIC_STATUSES))
+    )
+
+
+def _summary(lot: Lot, prop: Property, court_code: str, court_name: str) -> dict[str, Any]:
+    return {
+        "id": lot.id,
+        "title": prop.title,
+        "category": prop.category.value,
+        "court": court_code,
+        "court_name": court_name,
+        "round": lot.round,
+        "sale_kind": lot.sale_kind.value,
+        "status": lot.status.value,
+        "appraised_value": prop.appraised_value,
+        "starting_price": lot.starting_price,
+        "increment": lot.increment,
+        "deposit": lot.deposit,
+        "start_at": lot.start_at.isoformat(),
+        "end_at": (lot.engine_end_at or lot.end_at).isoformat(),
+        "result_price": lot.result_price,
+    }
+
+
+async def list_lots(session: AsyncSession, where: LotFilter) -> dict[str, Any]:
+    query = _base_query()
+    if where.status is not None:
+        query = query.where(Lot.status == where.status)
+    if where.category is not None:
+        query = query.where(Property.category == where.category)
+    if where.court_code:
+        query = query.where(Court.code == where.court_code)
+    if where.query:
+        query = query.where(Property.title.ilike(f"%{_escape_like(where.query)}%", escape="\\"))
+    total = await session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    rows = await session.execute(
+        query.order_by(Lot.end_at.desc(), Lot.id.desc()).offset((where.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    )
+    return {
+        "items": [_summary(row.Lot, row.Property, row.court_code, row.court_name) for row in rows],
+        "page": where.page,
+        "page_size": PAGE_SIZE,
+        "total": total or 0,
+    }
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) -> dict[str, Any]:
+    row = (await session.execute(_base_query().where(Lot.id == lot_id))).first()
+    if row is None:
+        raise NotFound("no such lot")
+    lot, prop = row.Lot, row.Property
+    body = _summary(lot, prop, row.court_code, row.court_name)
+    body["description"] = prop.description
+    body["registrants"] = await session.scalar(
+        sa.select(sa.func.count()).select_from(Registration).where(Registration.lot_id == lot_id)
+    )
+    body.update(await _live_part(session, engine, lot))
+    return body
+
+
+async def _live_part(session: AsyncSession, engine: BiddingEngine, lot: Lot) -> dict[str, Any]:
+    """Price, leader and end from the engine while it holds the lot; from the record after."""
+    snapshot = await engine.snapshot(lot.id) if lot.status in (LotStatus.LIVE, LotStatus.SUSPENDED) else None
+    if snapshot is not None:
+        return {
+            "price": snapshot.price,
+            "leader_code": snapshot.leader_code,
+            "end_at": ms_to_datetime(snapshot.end_ms).isoformat(),
+            "end_ms": snapshot.end_ms,
+            "bid_count": snapshot.seq,
+        }
+    winner_code = None
+    if lot.winner_registration_id is not None:
+        winner_code = await session.scalar(
+            sa.select(Registration.bidder_code).where(Registration.id == lot.winner_registration_id)
+        )
+
+    bid_count = await session.scalar(sa.select(sa.func.count()).select_from(Bid).where(Bid.lot_id == lot.id))
+    end = lot.engine_end_at or lot.end_at
+    return {
+        "price": lot.result_price,
+        "leader_code": winner_code,
+        "end_at": end.isoformat(),
+        "end_ms": int(end.timestamp() * 1000),
+        "bid_count": bid_count or 0,
+    }

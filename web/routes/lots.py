@@ -1,0 +1,57 @@
+"""Public lot pages of the API: `/api/v1/lots` and `/api/v1/lots/{id}`."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from auction.enums import Category, LotStatus
+from auction.errors import ValidationFailed
+from auction.public import LotFilter, list_lots, lot_detail
+from web.routes.bids import lot_id_of
+from web.state import app_state
+
+
+def _filter(request: Request) -> LotFilter:
+    params = request.query_params
+    errors = {}
+    status = category = None
+    if params.get("status"):
+        try:
+            status = LotStatus(params["status"])
+        except ValueError:
+            errors["status"] = "invalid_choice"
+    if params.get("category"):
+        try:
+            category = Category(params["category"])
+        except ValueError:
+            errors["category"] = "invalid_choice"
+    page_raw = params.get("page", "1")
+    if not page_raw.isdigit() or not 1 <= int(page_raw) <= 10_000:
+        errors["page"] = "invalid_value"
+    query = params.get("q") or None
+    if query is not None and len(query) > 100:
+        errors["q"] = "too_long"
+    if errors:
+        raise ValidationFailed("invalid query parameters", fields=errors)
+    return LotFilter(status, category, params.get("court") or None, query, int(page_raw))
+
+
+async def lots(request: Request) -> JSONResponse:
+    where = _filter(request)
+    async with app_state(request).sessions() as session:
+        return JSONResponse(await list_lots(session, where))
+
+
+async def lot(request: Request) -> JSONResponse:
+    lot_id = lot_id_of(request)
+    state = app_state(request)
+    async with state.sessions() as session:
+        return JSONResponse(await lot_detail(session, state.engine, lot_id))
+
+
+routes = [
+    Route("/api/v1/lots", lots, methods=["GET"]),
+    Route("/api/v1/lots/{lot_id}", lot, methods=["GET"]),
+]
