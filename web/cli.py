@@ -27,6 +27,7 @@ from core.db import create_engine, session_factory
 from core.embedded import EmbeddedServiceError
 from core.services import resolved_services
 from core.settings import Settings, SettingsError
+from settlement import ledger
 from web.server import serve
 
 log = logging.getLogger("auction")
@@ -60,7 +61,25 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--court")
     user.add_argument("--real-name")
     user.add_argument("--id-number")
+    ledger_commands = commands.add_parser("ledger", help="the double-entry ledger").add_subparsers(
+        dest="action", required=True
+    )
+    ledger_commands.add_parser("check", help="verify every transaction and the trial balance")
     return parser
+
+
+async def _ledger_check(session: AsyncSession) -> None:
+    result = await ledger.check(session)
+    print(f"accounts {result.accounts}, transactions {result.transactions}")
+    print(f"total debits {result.total_debits} fen, total credits {result.total_credits} fen")
+    if not result.ok:
+        unbalanced = ", ".join(map(str, result.unbalanced_transactions)) or "none"
+        raise LedgerCheckFailed(f"the ledger does not balance; unbalanced transactions: {unbalanced}")
+    print("the ledger balances")
+
+
+class LedgerCheckFailed(AuctionError):
+    code = "ledger_unbalanced"
 
 
 async def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[object]]) -> None:
@@ -127,6 +146,8 @@ def run_command(args: argparse.Namespace, settings: Settings) -> None:
             asyncio.run(_in_transaction(resolved, lambda s: _create_court(s, args)))
         elif args.command == "users":
             asyncio.run(_in_transaction(resolved, lambda s: _create_user(s, args, resolved)))
+        elif args.command == "ledger":
+            asyncio.run(_in_transaction(resolved, _ledger_check))
 
 
 async def _create_court(session: AsyncSession, args: argparse.Namespace) -> None:

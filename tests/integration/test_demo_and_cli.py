@@ -162,3 +162,18 @@ async def test_spc2016_refuses_to_start_without_a_secret(cli_env: dict) -> None:
     environ = {**cli_env, "SECRET_KEY": "changeme", "AUCTION_RULES": "spc2016"}
     result = auction(environ, "migrate")
     assert result.returncode == 2 and "SECRET_KEY" in result.stderr
+
+
+async def test_cli_ledger_check(cli_env: dict, db_engine: AsyncEngine) -> None:
+    from settlement import ledger
+
+    async with AsyncSession(db_engine) as session:
+        await ledger.post(session, "x", [ledger.debit(ledger.bank(), 5), ledger.credit(ledger.debtor(1), 5)])
+        await session.commit()
+    good = auction(cli_env, "ledger", "check")
+    assert good.returncode == 0 and "the ledger balances" in good.stdout
+    async with AsyncSession(db_engine) as session:
+        await session.execute(sa.text("UPDATE ledger_entries SET amount = 6 WHERE side = 'debit'"))
+        await session.commit()
+    bad = auction(cli_env, "ledger", "check")
+    assert bad.returncode == 1 and "ledger_unbalanced" in bad.stderr
