@@ -16,8 +16,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.bid_log import flush_lot
-from auction.enums import DepositStatus, LotStatus, TimelineKind
+from auction.deposits import move_deposit
+from auction.enums import DepositStatus, LotStatus, SaleKind, TimelineKind
 from auction.models import Lot, LotTransition, Property, Registration, TimelineEvent
+from auction.notices import publish_result_notice
 from auction.rules import RuleProfile
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.errors import EngineUnavailable
@@ -83,6 +85,11 @@ async def open_due_lots(
                     end_ms=datetime_to_ms(lot.end_at),
                     extension_ms=int(profile.extension.total_seconds() * 1000),
                     registrations=await eligible_registrations(session, lot.id),
+                    first_bid_window_ms=(
+                        int(profile.fixed_price_window.total_seconds() * 1000)
+                        if lot.sale_kind is SaleKind.FIXED_PRICE
+                        else 0
+                    ),
                 )
             )
             await transition(session, lot, LotStatus.LIVE, reason="start_at reached")
@@ -111,25 +118,26 @@ async def record_close(
     else:
         await transition(session, lot, LotStatus.FAILED)
         await add_timeline(session, lot, TimelineKind.FAILED)
-    await settle_deposits_at_close(session, lot)
+    case_id = await session.scalar(sa.select(Property.case_id).where(Property.id == lot.property_id))
+    assert case_id is not None
+    await settle_deposits_at_close(session, lot, case_id)
+    await publish_result_notice(session, lot, case_id, result.winner_code)
     return True
 
 
-async def settle_deposits_at_close(session: AsyncSession, lot: Lot) -> None:
+async def settle_deposits_at_close(session: AsyncSession, lot: Lot, case_id: int) -> None:
     """The winner's deposit is applied to the price; every other frozen deposit is released
-    at once (the rules allow 24 hours)."""
-    frozen = Registration.lot_id == lot.id, Registration.deposit_status == DepositStatus.FROZEN
-    if lot.winner_registration_id is not None:
-        await session.execute(
-            sa.update(Registration)
-            .where(*frozen, Registration.id == lot.winner_registration_id)
-            .values(deposit_status=DepositStatus.APPLIED)
+    at once (the rules allow 24 hours). Each movement is a ledger posting."""
+    frozen = await session.scalars(
+        sa.select(Registration).where(
+            Registration.lot_id == lot.id, Registration.deposit_status == DepositStatus.FROZEN
         )
-    await session.execute(
-        sa.update(Registration)
-        .where(*frozen, Registration.id != (lot.winner_registration_id or 0))
-        .values(deposit_status=DepositStatus.REFUNDED)
     )
+    for registration in frozen:
+        won = registration.id == lot.winner_registration_id
+        await move_deposit(
+            session, registration, DepositStatus.APPLIED if won else DepositStatus.REFUNDED, case_id=case_id
+        )
 
 
 async def close_due_lots(

@@ -111,7 +111,14 @@ class BiddingEngine:
 
     async def open(self, lot: LotOpening) -> bool:
         """Load a lot into the engine; False when it was already open (nothing changes)."""
-        args: list[str | int] = [lot.lot_id, lot.starting_price, lot.increment, lot.end_ms, lot.extension_ms]
+        args: list[str | int] = [
+            lot.lot_id,
+            lot.starting_price,
+            lot.increment,
+            lot.end_ms,
+            lot.extension_ms,
+            lot.first_bid_window_ms,
+        ]
         for registration in lot.registrations:
             args += [
                 registration.registration_id,

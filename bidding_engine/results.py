@@ -27,6 +27,7 @@ class LotOpening:
     end_ms: int
     extension_ms: int
     registrations: tuple[EligibleRegistration, ...] = ()
+    first_bid_window_ms: int = 0  # the fixed-price sale: the first offer opens this window
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,7 @@ local function load_state()
     st[flat[i]] = flat[i + 1]
   end
   for _, f in ipairs({'lot_id', 'start_price', 'increment', 'ext_ms', 'end_ms', 'price', 'seq',
-                      'leader_class', 'remaining_ms', 'proxy_order', 'closed_ms'}) do
+                      'leader_class', 'remaining_ms', 'proxy_order', 'closed_ms', 'window_ms'}) do
     st[f] = tonumber(st[f] or '0')
   end
   return st
@@ -71,6 +71,10 @@ local function place(st, reg, info, amount, kind, now, client_bid_id)
   st.seq = st.seq + 1
   st.price = amount
   st.leader, st.leader_code, st.leader_class = reg, info.code, info.class
+  if st.seq == 1 and st.window_ms > 0 then
+    -- The fixed-price sale: the first valid offer opens a bidding window of its own length.
+    st.end_ms = math.min(st.end_ms, now + st.window_ms)
+  end
   if st.end_ms - now < st.ext_ms then
     st.end_ms = now + st.ext_ms
   end

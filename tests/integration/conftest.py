@@ -18,6 +18,7 @@ from bidding_engine.results import EligibleRegistration, LotOpening
 from core.db import Base, session_factory
 from core.embedded import EmbeddedServiceError, redis_server_binary
 from core.settings import Settings
+from settlement import ledger
 from tests.redis_cluster import redis_cluster
 from web.app import create_app
 
@@ -104,9 +105,14 @@ async def advance_clock(engine: BiddingEngine, lot_id: int, delta_ms: int) -> No
 @pytest.fixture
 async def committed(db_engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """Sessions that really commit (for code that opens its own transactions); tables are
-    emptied after the test."""
+    emptied after the test, once the ledger has been checked: every test that moves money
+    leaves a balanced ledger behind."""
+    sessions = session_factory(db_engine)
     try:
-        yield session_factory(db_engine)
+        yield sessions
+        async with sessions() as session:
+            result = await ledger.check(session)
+        assert result.ok, f"the ledger does not balance after the test: {result}"
     finally:
         await truncate_all(db_engine)
 

@@ -8,8 +8,8 @@ import pytest
 
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.errors import InvalidRequest, LotNotOpen
-from bidding_engine.results import BidKind, EligibleRegistration, EngineStatus
-from tests.integration.conftest import advance_clock, open_lot
+from bidding_engine.results import BidKind, EligibleRegistration, EngineStatus, LotOpening
+from tests.integration.conftest import advance_clock, new_lot_id, open_lot
 
 A, B, C = (EligibleRegistration(n, code) for n, code in ((1, "K1001"), (2, "K1002"), (3, "K1003")))
 RANK1, RANK2, RANK2B = (
@@ -333,3 +333,17 @@ async def test_an_error_reply_in_a_batch_reaches_only_its_caller(engine: Bidding
     )
     assert isinstance(results[0], LotNotOpen)
     assert results[1].accepted  # type: ignore[union-attr]
+
+
+async def test_the_fixed_price_sales_first_offer_opens_its_window(engine: BiddingEngine) -> None:
+    lot_id = new_lot_id()
+    now = await engine.now_ms()
+    sixty_days, day = 60 * 86_400_000, 86_400_000
+    await engine.open(
+        LotOpening(lot_id, 100_000, 1_000, now + sixty_days, 300_000, (A, B), first_bid_window_ms=day)
+    )
+    first = await engine.bid(lot_id, A.registration_id, 100_000, "a")
+    at_ms = (await engine.bids_since(lot_id))[0].at_ms
+    assert first.end_ms == at_ms + day
+    second = await engine.bid(lot_id, B.registration_id, 101_000, "b")
+    assert second.end_ms == first.end_ms  # later offers only extend inside the last 5 minutes

@@ -1,0 +1,311 @@
+"""Lots from the court's side: list, publish, confirm priority holders, suspend, resume,
+cancel, and the after-sale actions (balance paid, default, next round).
+
+Every action checks the acting user's court, moves the lot's status with a recorded
+transition, and publishes the notice the public should see; engine actions happen after the
+row is locked, so two clerks pressing the same button act once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auction.access import lot_for_staff, require_staff_of
+from auction.announcements import auction_notice, priority_holder_notice, status_notice
+from auction.deposits import move_deposit
+from auction.enums import AnnouncementKind, DepositStatus, LotStatus, SaleKind, TimelineKind
+from auction.errors import Conflict, NotFound, ValidationFailed
+from auction.lifecycle import add_timeline, transition
+from auction.models import Announcement, EnforcementCase, Lot, PriorityHolder, Property, Registration, User
+from auction.notices import publish, records_of
+from auction.rules import Listing, PreviousRound, RuleProfile, validate_listing
+from bidding_engine.engine import BiddingEngine
+from core.db import utcnow
+from settlement import ledger
+
+MAX_AMOUNT = 10**15
+
+
+@dataclass(frozen=True, slots=True)
+class NewLot:
+    property_id: int
+    round: int
+    starting_price: int
+    increment: int
+    deposit: int
+    start_at: dt.datetime
+    end_at: dt.datetime
+    balance_deadline_days: int = 10
+
+
+def _sale_kind(round_: int) -> SaleKind:
+    return SaleKind.FIXED_PRICE if round_ == 3 else SaleKind.AUCTION
+
+
+async def previous_round(session: AsyncSession, property_id: int) -> tuple[Lot | None, PreviousRound | None]:
+    """The latest lot of the property that failed or whose buyer defaulted."""
+    lot = await session.scalar(
+        sa.select(Lot)
+        .where(Lot.property_id == property_id, Lot.status.in_((LotStatus.FAILED, LotStatus.DEFAULTED)))
+        .order_by(Lot.round.desc(), Lot.id.desc())
+        .limit(1)
+    )
+    if lot is None:
+        return None, None
+    return lot, PreviousRound(lot.starting_price, lot.closed_at or lot.end_at)
+
+
+def _listing(new: NewLot, prop: Property, previous: PreviousRound | None) -> Listing:
+    return Listing(
+        round=new.round,
+        sale_kind=_sale_kind(new.round),
+        category=prop.category,
+        appraised_value=prop.appraised_value,
+        starting_price=new.starting_price,
+        increment=new.increment,
+        deposit=new.deposit,
+        start_at=new.start_at,
+        end_at=new.end_at,
+        previous=previous,
+    )
+
+
+async def create_lot(session: AsyncSession, user: User, profile: RuleProfile, new: NewLot) -> Lot:
+    prop = await session.get(Property, new.property_id)
+    if prop is None:
+        raise ValidationFailed("no such property", fields={"property_id": "not_found"})
+    case = await session.get(EnforcementCase, prop.case_id)
+    assert case is not None
+    require_staff_of(user, case.court_id)
+    if any(not 0 < amount <= MAX_AMOUNT for amount in (new.starting_price, new.increment, new.deposit)):
+        fields = {
+            name: "not_positive"
+            for name in ("starting_price", "increment", "deposit")
+            if not 0 < getattr(new, name) <= MAX_AMOUNT
+        }
+        raise ValidationFailed("the listing breaks the rules", fields=fields)
+    if not 1 <= new.balance_deadline_days <= 90:
+        raise ValidationFailed(
+            "the listing breaks the rules", fields={"balance_deadline_days": "out_of_range"}
+        )
+    busy = await session.scalar(
+        sa.select(Lot.id).where(
+            Lot.property_id == prop.id,
+            Lot.status.in_((LotStatus.DRAFT, LotStatus.ANNOUNCED, LotStatus.LIVE, LotStatus.SUSPENDED)),
+        )
+    )
+    if busy is not None:
+        raise Conflict("this property already has a lot in progress", code="lot_in_progress")
+    earlier, previous = await previous_round(session, prop.id)
+    errors = validate_listing(profile, _listing(new, prop, previous), utcnow())
+    if errors:
+        raise ValidationFailed("the listing breaks the rules", fields=errors)
+    lot = Lot(
+        property_id=prop.id,
+        previous_lot_id=earlier.id if earlier else None,
+        round=new.round,
+        sale_kind=_sale_kind(new.round),
+        starting_price=new.starting_price,
+        increment=new.increment,
+        deposit=new.deposit,
+        start_at=new.start_at,
+        end_at=new.end_at,
+        balance_deadline_days=new.balance_deadline_days,
+        created_by=user.id,
+    )
+    session.add(lot)
+    await session.flush()
+    return lot
+
+
+async def publish_lot(session: AsyncSession, user: User, profile: RuleProfile, lot_id: int) -> Announcement:
+    """Announce a draft: the rules are checked again against the moment of publication."""
+    lot, case_id, court_id = await lot_for_staff(session, user, lot_id)
+    if lot.status is not LotStatus.DRAFT:
+        raise Conflict(
+            f"only a draft can be published; this lot is {lot.status.value}", code="invalid_status"
+        )
+    court, case, prop = await records_of(session, lot)
+    _, previous = await previous_round(session, prop.id)
+    new = NewLot(prop.id, lot.round, lot.starting_price, lot.increment, lot.deposit, lot.start_at, lot.end_at)
+    errors = validate_listing(profile, _listing(new, prop, previous), utcnow())
+    if errors:
+        raise ValidationFailed("the listing no longer meets the rules", fields=errors)
+    holders = list(await session.scalars(sa.select(PriorityHolder).where(PriorityHolder.lot_id == lot.id)))
+    notice = auction_notice(court, case, prop, lot, profile, len(holders))
+    announcement = await publish(session, notice, court_id=court_id, case_id=case_id, lot_id=lot.id)
+    for holder in holders:
+        await publish(
+            session,
+            priority_holder_notice(court, prop, lot, holder.rank),
+            court_id=court_id,
+            case_id=case_id,
+            lot_id=lot.id,
+        )
+    await transition(session, lot, LotStatus.ANNOUNCED, actor_user_id=user.id)
+    await add_timeline(session, lot, TimelineKind.ANNOUNCED, notice.title_zh)
+    return announcement
+
+
+async def add_priority_holder(
+    session: AsyncSession, user: User, lot_id: int, holder_id: int, rank: int
+) -> PriorityHolder:
+    lot, _, _ = await lot_for_staff(session, user, lot_id)
+    if lot.status not in (LotStatus.DRAFT, LotStatus.ANNOUNCED):
+        raise Conflict("priority holders are confirmed before bidding starts", code="invalid_status")
+    if not 1 <= rank <= 100:
+        raise ValidationFailed("rank 1 is the highest", fields={"rank": "out_of_range"})
+    if await session.get(User, holder_id) is None:
+        raise ValidationFailed("no such user", fields={"user_id": "not_found"})
+    if await session.scalar(
+        sa.select(PriorityHolder.id).where(
+            PriorityHolder.lot_id == lot.id, PriorityHolder.user_id == holder_id
+        )
+    ):
+        raise Conflict("this user already holds a priority right on the lot", code="already_confirmed")
+    holder = PriorityHolder(lot_id=lot.id, user_id=holder_id, rank=rank)
+    session.add(holder)
+    # A holder who registered before the confirmation bids with the priority rank from now on.
+    await session.execute(
+        sa.update(Registration)
+        .where(Registration.lot_id == lot.id, Registration.user_id == holder_id)
+        .values(priority_rank=rank)
+    )
+    await session.flush()
+    return holder
+
+
+CONTROL = {
+    "suspend": ((LotStatus.ANNOUNCED, LotStatus.LIVE), LotStatus.SUSPENDED, AnnouncementKind.SUSPENSION),
+    "resume": ((LotStatus.SUSPENDED,), None, AnnouncementKind.RESUMPTION),
+    "cancel": (
+        (LotStatus.ANNOUNCED, LotStatus.LIVE, LotStatus.SUSPENDED),
+        LotStatus.CANCELLED,
+        AnnouncementKind.CANCELLATION,
+    ),
+}
+
+
+async def control_lot(
+    session: AsyncSession, engine: BiddingEngine, user: User, lot_id: int, action: str, reason: str = ""
+) -> Lot:
+    """Suspend (中止), resume or cancel (撤回) a lot, in the engine too when it is there."""
+    allowed_from, to, kind = CONTROL[action]
+    lot, case_id, court_id = await lot_for_staff(session, user, lot_id)
+    if lot.status not in allowed_from:
+        raise Conflict(f"a {lot.status.value} lot cannot be {action}ed", code="invalid_status")
+    in_engine = await engine.snapshot(lot.id) is not None
+    if action == "resume":
+        # Back to where it was suspended from: live if the engine holds it, else announced.
+        to = LotStatus.LIVE if in_engine else LotStatus.ANNOUNCED
+    if in_engine:
+        result = await getattr(engine, action)(lot.id)
+        if not result.accepted:
+            raise Conflict(
+                f"the engine refused to {action}: {result.code}", code=result.code or "invalid_status"
+            )
+    assert to is not None
+    await transition(session, lot, to, actor_user_id=user.id, reason=reason)
+    timeline = {
+        "suspend": TimelineKind.SUSPENDED,
+        "resume": TimelineKind.RESUMED,
+        "cancel": TimelineKind.CANCELLED,
+    }
+    await add_timeline(session, lot, timeline[action], reason)
+    court, _, prop = await records_of(session, lot)
+    await publish(
+        session, status_notice(kind, court, prop, reason), court_id=court_id, case_id=case_id, lot_id=lot.id
+    )
+    if action == "cancel":
+        await _release_all_deposits(session, lot, case_id)
+    return lot
+
+
+async def _release_all_deposits(session: AsyncSession, lot: Lot, case_id: int) -> None:
+    frozen = await session.scalars(
+        sa.select(Registration).where(
+            Registration.lot_id == lot.id, Registration.deposit_status == DepositStatus.FROZEN
+        )
+    )
+    for registration in frozen:
+        await move_deposit(session, registration, DepositStatus.REFUNDED, case_id=case_id)
+
+
+async def _winner(session: AsyncSession, lot: Lot) -> Registration:
+    winner = (
+        await session.get(Registration, lot.winner_registration_id) if lot.winner_registration_id else None
+    )
+    if winner is None:
+        raise NotFound("the lot has no winner")
+    return winner
+
+
+async def balance_paid(session: AsyncSession, user: User, lot_id: int) -> Lot:
+    """The winner paid the balance: the lot is settled and the proceeds are the case's."""
+    lot, case_id, _ = await lot_for_staff(session, user, lot_id)
+    if lot.status is not LotStatus.SOLD:
+        raise Conflict(
+            f"only a sold lot can be settled; this lot is {lot.status.value}", code="invalid_status"
+        )
+    winner = await _winner(session, lot)
+    assert lot.result_price is not None
+    balance = lot.result_price - winner.deposit_amount
+    if balance > 0:
+        await ledger.post(
+            session,
+            "balance_received",
+            [ledger.debit(ledger.bank(), balance), ledger.credit(ledger.case_escrow(case_id), balance)],
+            memo=f"lot {lot.id} balance from {winner.bidder_code}",
+            case_id=case_id,
+            lot_id=lot.id,
+            idempotency_key=f"lot:{lot.id}:balance",
+        )
+    await transition(session, lot, LotStatus.SETTLED, actor_user_id=user.id)
+    await add_timeline(session, lot, TimelineKind.PAID, str(lot.result_price))
+    return lot
+
+
+async def default_lot(session: AsyncSession, user: User, lot_id: int) -> Lot:
+    """The winner did not pay (悔拍): the whole deposit is forfeited to the case."""
+    lot, case_id, _ = await lot_for_staff(session, user, lot_id)
+    if lot.status is not LotStatus.SOLD:
+        raise Conflict(f"only a sold lot can default; this lot is {lot.status.value}", code="invalid_status")
+    winner = await _winner(session, lot)
+    await move_deposit(session, winner, DepositStatus.FORFEITED, case_id=case_id)
+    await transition(session, lot, LotStatus.DEFAULTED, actor_user_id=user.id)
+    await add_timeline(session, lot, TimelineKind.DEFAULTED, winner.bidder_code)
+    return lot
+
+
+async def next_round(session: AsyncSession, user: User, profile: RuleProfile, lot_id: int) -> Lot:
+    """The next lot of the same property as a draft: round 2 at the deepest lawful cut, then the
+    fixed-price sale at round 2's price. Times start after the notice period; staff can edit
+    the draft's terms only by creating it anew (POST /lots) if they want others."""
+    lot, _, _ = await lot_for_staff(session, user, lot_id)
+    if lot.status not in (LotStatus.FAILED, LotStatus.DEFAULTED):
+        raise Conflict("a next round follows a failed or defaulted lot", code="invalid_status")
+    if lot.round >= 3:
+        raise Conflict("the fixed-price sale is the last round", code="no_further_round")
+    prop = await session.get(Property, lot.property_id)
+    assert prop is not None
+    next_number = lot.round + 1
+    if next_number == 2:
+        price = -(-lot.starting_price * profile.round2_min_bp // 10_000)  # ceiling: never below the floor
+    else:
+        price = lot.starting_price
+    start = utcnow() + profile.notice_period(next_number, prop.category) + dt.timedelta(minutes=1)
+    period = (
+        profile.fixed_price_period
+        if next_number == 3
+        else max(profile.min_bidding_period, dt.timedelta(hours=24))
+    )
+    deposit_ratio = lot.deposit * 10_000 // lot.starting_price
+    deposit = max(price * deposit_ratio // 10_000, -(-price * profile.deposit_min_bp // 10_000), 1)
+    new = NewLot(
+        prop.id, next_number, price, lot.increment, deposit, start, start + period, lot.balance_deadline_days
+    )
+    return await create_lot(session, user, profile, new)
