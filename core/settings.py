@@ -39,6 +39,7 @@ ENVIRONMENT: Final[dict[str, tuple[str, str]]] = {
     "AUCTION_EXTENSION_SECONDS": ("sandbox only: soft-close extension in seconds", "10"),
     "AUCTION_OBJECTION_SECONDS": ("sandbox only: objection period of allocation plans in seconds", "60"),
     "SECRET_KEY": ("signs sessions and CSRF tokens; required under spc2016", "generated under sandbox"),
+    "PAYMENT_WEBHOOK_SECRET": ("HMAC key of the signed-webhook payment provider; unset disables it", "unset"),
     "DATA_DIR": ("folder for embedded services, uploads and generated documents", ".data"),
     "AUCTION_HOST": ("address the web app and the gateway bind to", "127.0.0.1"),
     "AUCTION_PORT": ("HTTP port", "8000"),
@@ -61,6 +62,7 @@ class Settings:
     extension_seconds: int
     objection_seconds: int
     secret_key: str
+    payment_webhook_secret: str | None
     data_dir: Path
     host: str
     port: int
@@ -95,6 +97,7 @@ class Settings:
             extension_seconds=reader.integer("AUCTION_EXTENSION_SECONDS", 10, minimum=1),
             objection_seconds=reader.integer("AUCTION_OBJECTION_SECONDS", 60, minimum=1),
             secret_key=secret,
+            payment_webhook_secret=environ.get("PAYMENT_WEBHOOK_SECRET") or None,
             data_dir=data_dir.resolve(),
             host=environ.get("AUCTION_HOST") or "127.0.0.1",
             port=reader.integer("AUCTION_PORT", 8000, minimum=0),

@@ -28,7 +28,7 @@ from core.db import create_engine, session_factory
 from core.redis import connect as connect_redis
 from core.settings import Settings
 from web import errors, formatting
-from web.routes import accounts, bids, lots, pages, system
+from web.routes import accounts, bidding, bids, court, lots, pages, system
 from web.state import AppState
 
 WEB_DIR = Path(__file__).parent
@@ -117,6 +117,8 @@ def create_app(settings: Settings, *, background: bool = True) -> Starlette:
             *accounts.routes,
             *bids.routes,
             *lots.routes,
+            *court.routes,
+            *bidding.routes,
             *pages.routes,
             Mount("/static", app=StaticFiles(directory=WEB_DIR / "static"), name="static"),
         ],

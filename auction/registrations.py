@@ -1,0 +1,222 @@
+"""Bidders' side of a lot: register (eligibility, bidder code, deposit payment), the deposit
+confirmed, bids and proxies over HTTP, and "my registrations"."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auction.access import court_of_lot, require_bidder
+from auction.codes import new_bidder_code
+from auction.deposits import move_deposit
+from auction.enums import Category, DepositStatus, LotStatus
+from auction.errors import Conflict, Forbidden, NotFound
+from auction.models import (
+    DishonestPerson,
+    Lot,
+    Payment,
+    PaymentEvent,
+    PriorityHolder,
+    Property,
+    Registration,
+    User,
+)
+from auction.payments import PaymentEvent as ProviderEvent
+from auction.payments import new_payment_id
+from auction.rules import Applicant, registration_refusal
+from bidding_engine.engine import BiddingEngine
+from bidding_engine.results import BidResult, ProxyResult
+from core.db import utcnow
+
+OPEN_FOR_REGISTRATION = (LotStatus.ANNOUNCED, LotStatus.LIVE, LotStatus.SUSPENDED)
+
+
+async def _defaulted_on_property(session: AsyncSession, user_id: int, property_id: int) -> bool:
+    found = await session.scalar(
+        sa.select(Registration.id)
+        .join(Lot, Lot.id == Registration.lot_id)
+        .where(
+            Registration.user_id == user_id,
+            Lot.property_id == property_id,
+            Registration.deposit_status == DepositStatus.FORFEITED,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+async def _on_dishonest_list(session: AsyncSession, user: User) -> bool:
+    if user.id_number_hash is None:
+        return False
+    found = await session.scalar(
+        sa.select(DishonestPerson.id).where(DishonestPerson.id_number_hash == user.id_number_hash).limit(1)
+    )
+    return found is not None
+
+
+async def register(
+    session: AsyncSession, user: User, lot_id: int, provider: str
+) -> tuple[Registration, Payment]:
+    require_bidder(user)
+    lot, _, court_id = await court_of_lot(session, lot_id)
+    if lot.status is LotStatus.DRAFT:
+        raise NotFound("no such lot")
+    prop = await session.get(Property, lot.property_id)
+    assert prop is not None
+    refusal = registration_refusal(
+        Applicant(
+            is_bidder_account=True,
+            has_real_name=user.id_number_hash is not None,
+            is_staff_of_handling_court=user.court_id == court_id,
+            defaulted_on_this_property=await _defaulted_on_property(session, user.id, prop.id),
+            on_dishonest_list=prop.category is Category.REAL_ESTATE
+            and await _on_dishonest_list(session, user),
+            category=prop.category,
+            lot_open_for_registration=lot.status in OPEN_FOR_REGISTRATION,
+        )
+    )
+    if refusal is not None:
+        raise Forbidden(
+            f"this account may not bid on this lot: {refusal}", code="ineligible", fields={"reason": refusal}
+        )
+    if await session.scalar(
+        sa.select(Registration.id).where(Registration.lot_id == lot.id, Registration.user_id == user.id)
+    ):
+        raise Conflict("you are registered for this lot already", code="already_registered")
+    rank = await session.scalar(
+        sa.select(PriorityHolder.rank).where(
+            PriorityHolder.lot_id == lot.id, PriorityHolder.user_id == user.id
+        )
+    )
+    taken = set(
+        await session.scalars(sa.select(Registration.bidder_code).where(Registration.lot_id == lot.id))
+    )
+    registration = Registration(
+        lot_id=lot.id,
+        user_id=user.id,
+        bidder_code=new_bidder_code(taken, priority=rank is not None),
+        priority_rank=rank,
+        deposit_amount=lot.deposit,
+    )
+    session.add(registration)
+    await session.flush()
+    payment = Payment(
+        public_id=new_payment_id(), registration_id=registration.id, provider=provider, amount=lot.deposit
+    )
+    session.add(payment)
+    await session.flush()
+    return registration, payment
+
+
+async def confirm_payment(
+    session: AsyncSession, payment_public_id: str, *, payer: User | None = None
+) -> Registration:
+    """Mark a deposit paid and frozen (idempotent). The caller makes the registration eligible
+    in the engine after the commit (`make_eligible`)."""
+    payment = await session.scalar(
+        sa.select(Payment).where(Payment.public_id == payment_public_id).with_for_update()
+    )
+    if payment is None:
+        raise NotFound("no such payment")
+    registration = await session.get(Registration, payment.registration_id, with_for_update=True)
+    assert registration is not None
+    if payer is not None and registration.user_id != payer.id:
+        raise NotFound("no such payment")  # someone else's payment is not yours to see
+    lot, case_id, _ = await court_of_lot(session, registration.lot_id)
+    if registration.deposit_status is DepositStatus.PENDING:
+        if lot.status not in OPEN_FOR_REGISTRATION:
+            raise Conflict("bidding on this lot has ended", code="not_live")
+        await move_deposit(session, registration, DepositStatus.FROZEN, case_id=case_id)
+        payment.status, payment.confirmed_at = "paid", utcnow()
+    return registration
+
+
+async def record_webhook(session: AsyncSession, provider: str, event: ProviderEvent) -> Registration | None:
+    """Apply a verified provider event once; a replayed event id changes nothing (None)."""
+    seen = await session.scalar(
+        sa.select(PaymentEvent.id).where(
+            PaymentEvent.provider == provider, PaymentEvent.event_id == event.event_id
+        )
+    )
+    if seen is not None:
+        return None
+    payment = await session.scalar(sa.select(Payment).where(Payment.public_id == event.payment_id))
+    if payment is None or payment.provider != provider or payment.amount != event.amount:
+        raise NotFound("no matching payment for this event")
+    session.add(PaymentEvent(provider=provider, event_id=event.event_id, payment_id=payment.id))
+    await session.flush()
+    if event.status != "paid":
+        payment.status = "failed"
+        return None
+    return await confirm_payment(session, event.payment_id)
+
+
+async def make_eligible(engine: BiddingEngine, registration: Registration, lot_status: LotStatus) -> None:
+    """A deposit confirmed while the lot is live makes the bidder eligible at once."""
+    if (
+        lot_status in (LotStatus.LIVE, LotStatus.SUSPENDED)
+        and registration.deposit_status is DepositStatus.FROZEN
+    ):
+        await engine.register(
+            registration.lot_id, registration.id, registration.bidder_code, registration.priority_rank
+        )
+
+
+async def own_registration(session: AsyncSession, user: User, lot_id: int) -> Registration | None:
+    return await session.scalar(
+        sa.select(Registration).where(Registration.lot_id == lot_id, Registration.user_id == user.id)
+    )
+
+
+async def place_bid(
+    session: AsyncSession, engine: BiddingEngine, user: User, lot_id: int, amount: int, client_bid_id: str
+) -> BidResult:
+    registration = await own_registration(session, user, lot_id)
+    if registration is None:
+        return BidResult(accepted=False, code="not_registered")
+    return await engine.bid(lot_id, registration.id, amount, client_bid_id)
+
+
+async def set_proxy(
+    session: AsyncSession, engine: BiddingEngine, user: User, lot_id: int, max_amount: int
+) -> ProxyResult:
+    registration = await own_registration(session, user, lot_id)
+    if registration is None:
+        return ProxyResult(accepted=False, code="not_registered")
+    return await engine.set_proxy(lot_id, registration.id, max_amount)
+
+
+async def my_registrations(session: AsyncSession, user: User) -> list[dict[str, object]]:
+    rows = await session.execute(
+        sa.select(Registration, Lot, Property.title, Payment.public_id)
+        .join(Lot, Lot.id == Registration.lot_id)
+        .join(Property, Property.id == Lot.property_id)
+        .outerjoin(Payment, Payment.registration_id == Registration.id)
+        .where(Registration.user_id == user.id)
+        .order_by(Registration.id.desc())
+    )
+    result = []
+    for registration, lot, title, payment_id in rows:
+        outcome = None
+        if lot.status in (LotStatus.SOLD, LotStatus.SETTLED, LotStatus.DEFAULTED):
+            outcome = "won" if lot.winner_registration_id == registration.id else "lost"
+        elif lot.status in (LotStatus.FAILED, LotStatus.CANCELLED):
+            outcome = lot.status.value
+        result.append(
+            {
+                "registration_id": registration.id,
+                "lot_id": lot.id,
+                "title": title,
+                "bidder_code": registration.bidder_code,
+                "priority_rank": registration.priority_rank,
+                "lot_status": lot.status.value,
+                "deposit": {
+                    "amount": registration.deposit_amount,
+                    "status": registration.deposit_status.value,
+                    "payment_id": payment_id,
+                },
+                "outcome": outcome,
+                "result_price": lot.result_price if outcome == "won" else None,
+            }
+        )
+    return result

@@ -1,0 +1,266 @@
+"""The court's API: cases, claims, property, lots and their lifecycle actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from auction import cases, lots
+from auction.enums import Category
+from auction.errors import NotFound
+from auction.models import Claim, EnforcementCase, Lot, Property
+from settlement.enums import ClaimKind, DebtorKind
+from web.auth import require_user
+from web.jsonbody import Body, read_json
+from web.state import app_state
+
+
+def path_id(request: Request, name: str) -> int:
+    raw = request.path_params[name]
+    if not raw.isdigit() or len(raw) > 18:
+        raise NotFound(f"no such {name.removesuffix('_id')}")
+    return int(raw)
+
+
+class Debtor(Body):
+    name: str
+    kind: DebtorKind
+    id_number: str | None = None
+
+
+class CaseBody(Body):
+    case_number: str
+    debtor: Debtor
+
+
+class ClaimBody(Body):
+    creditor_name: str
+    kind: ClaimKind
+    amount: int
+    creditor_user_id: int | None = None
+    rank: int | None = None
+    property_id: int | None = None
+    seized_at: dt.datetime | None = None
+
+
+class PropertyBody(Body):
+    case_id: int
+    title: str
+    category: Category
+    appraised_value: int
+    description: str = ""
+
+
+class LotBody(Body):
+    property_id: int
+    round: int
+    starting_price: int
+    increment: int
+    deposit: int
+    start_at: dt.datetime
+    end_at: dt.datetime
+    balance_deadline_days: int = 10
+
+
+class PriorityHolderBody(Body):
+    user_id: int
+    rank: int
+
+
+class ReasonBody(Body):
+    reason: str = ""
+
+
+def case_json(case: EnforcementCase) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "court_id": case.court_id,
+        "case_number": case.case_number,
+        "debtor": {
+            "name": case.debtor_name,
+            "kind": case.debtor_kind.value,
+            "id_number": case.debtor_id_number_masked,
+        },
+        "status": case.status.value,
+    }
+
+
+def claim_json(claim: Claim) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "case_id": claim.case_id,
+        "creditor_user_id": claim.creditor_user_id,
+        "creditor_name": claim.creditor_name,
+        "kind": claim.kind.value,
+        "amount": claim.amount,
+        "rank": claim.rank,
+        "property_id": claim.property_id,
+        "seized_at": claim.seized_at.isoformat() if claim.seized_at else None,
+    }
+
+
+def property_json(prop: Property) -> dict[str, Any]:
+    return {
+        "id": prop.id,
+        "case_id": prop.case_id,
+        "title": prop.title,
+        "category": prop.category.value,
+        "description": prop.description,
+        "appraised_value": prop.appraised_value,
+    }
+
+
+def lot_json(lot: Lot) -> dict[str, Any]:
+    return {
+        "id": lot.id,
+        "property_id": lot.property_id,
+        "round": lot.round,
+        "sale_kind": lot.sale_kind.value,
+        "status": lot.status.value,
+        "starting_price": lot.starting_price,
+        "increment": lot.increment,
+        "deposit": lot.deposit,
+        "start_at": lot.start_at.isoformat(),
+        "end_at": lot.end_at.isoformat(),
+        "balance_deadline_days": lot.balance_deadline_days,
+        "previous_lot_id": lot.previous_lot_id,
+    }
+
+
+async def create_case(request: Request) -> JSONResponse:
+    body = await read_json(request, CaseBody)
+    state = app_state(request)
+    async with state.sessions.begin() as session:
+        user = await require_user(request, session)
+        new = cases.NewCase(body.case_number, body.debtor.name, body.debtor.kind, body.debtor.id_number)
+        case = await cases.create_case(session, user, new, secret_key=state.settings.secret_key)
+        return JSONResponse(case_json(case), status_code=201)
+
+
+async def add_claim(request: Request) -> JSONResponse:
+    case_id = path_id(request, "case_id")
+    body = await read_json(request, ClaimBody)
+    async with app_state(request).sessions.begin() as session:
+        user = await require_user(request, session)
+        new = cases.NewClaim(
+            body.creditor_name,
+            body.kind,
+            body.amount,
+            body.creditor_user_id,
+            body.rank,
+            body.property_id,
+            body.seized_at,
+        )
+        claim = await cases.add_claim(session, user, case_id, new)
+        return JSONResponse(claim_json(claim), status_code=201)
+
+
+async def add_property(request: Request) -> JSONResponse:
+    body = await read_json(request, PropertyBody)
+    async with app_state(request).sessions.begin() as session:
+        user = await require_user(request, session)
+        new = cases.NewProperty(
+            body.case_id, body.title, body.category, body.description, body.appraised_value
+        )
+        prop = await cases.add_property(session, user, new)
+        return JSONResponse(property_json(prop), status_code=201)
+
+
+async def create_lot(request: Request) -> JSONResponse:
+    body = await read_json(request, LotBody)
+    state = app_state(request)
+    async with state.sessions.begin() as session:
+        user = await require_user(request, session)
+        new = lots.NewLot(
+            body.property_id,
+            body.round,
+            body.starting_price,
+            body.increment,
+            body.deposit,
+            body.start_at,
+            body.end_at,
+            body.balance_deadline_days,
+        )
+        lot = await lots.create_lot(session, user, state.profile, new)
+        return JSONResponse(lot_json(lot), status_code=201)
+
+
+async def publish_lot(request: Request) -> JSONResponse:
+    lot_id = path_id(request, "lot_id")
+    state = app_state(request)
+    async with state.sessions.begin() as session:
+        user = await require_user(request, session)
+        announcement = await lots.publish_lot(session, user, state.profile, lot_id)
+        return JSONResponse({"status": "announced", "announcement_id": announcement.id})
+
+
+async def add_priority_holder(request: Request) -> JSONResponse:
+    lot_id = path_id(request, "lot_id")
+    body = await read_json(request, PriorityHolderBody)
+    async with app_state(request).sessions.begin() as session:
+        user = await require_user(request, session)
+        holder = await lots.add_priority_holder(session, user, lot_id, body.user_id, body.rank)
+        return JSONResponse(
+            {"id": holder.id, "lot_id": lot_id, "user_id": holder.user_id, "rank": holder.rank},
+            status_code=201,
+        )
+
+
+def control(action: str) -> Callable[[Request], Awaitable[JSONResponse]]:
+    async def endpoint(request: Request) -> JSONResponse:
+        lot_id = path_id(request, "lot_id")
+        raw = await request.body()
+        reason = (await read_json(request, ReasonBody)).reason if raw.strip() else ""
+        state = app_state(request)
+        async with state.sessions.begin() as session:
+            user = await require_user(request, session)
+            lot = await lots.control_lot(session, state.engine, user, lot_id, action, reason)
+            return JSONResponse({"id": lot.id, "status": lot.status.value})
+
+    return endpoint
+
+
+async def balance_paid(request: Request) -> JSONResponse:
+    lot_id = path_id(request, "lot_id")
+    async with app_state(request).sessions.begin() as session:
+        user = await require_user(request, session)
+        lot = await lots.balance_paid(session, user, lot_id)
+        return JSONResponse({"id": lot.id, "status": lot.status.value})
+
+
+async def default(request: Request) -> JSONResponse:
+    lot_id = path_id(request, "lot_id")
+    async with app_state(request).sessions.begin() as session:
+        user = await require_user(request, session)
+        lot = await lots.default_lot(session, user, lot_id)
+        return JSONResponse({"id": lot.id, "status": lot.status.value})
+
+
+async def next_round(request: Request) -> JSONResponse:
+    lot_id = path_id(request, "lot_id")
+    state = app_state(request)
+    async with state.sessions.begin() as session:
+        user = await require_user(request, session)
+        lot = await lots.next_round(session, user, state.profile, lot_id)
+        return JSONResponse(lot_json(lot), status_code=201)
+
+
+routes = [
+    Route("/api/v1/cases", create_case, methods=["POST"]),
+    Route("/api/v1/cases/{case_id}/claims", add_claim, methods=["POST"]),
+    Route("/api/v1/properties", add_property, methods=["POST"]),
+    Route("/api/v1/lots", create_lot, methods=["POST"]),
+    Route("/api/v1/lots/{lot_id}/publish", publish_lot, methods=["POST"]),
+    Route("/api/v1/lots/{lot_id}/priority-holders", add_priority_holder, methods=["POST"]),
+    Route("/api/v1/lots/{lot_id}/suspend", control("suspend"), methods=["POST"]),
+    Route("/api/v1/lots/{lot_id}/resume", control("resume"), methods=["POST"]),
+    Route("/api/v1/lots/{lot_id}/cancel", control("cancel"), methods=["POST"]),
+    Route("/api/v1/lots/{lot_id}/balance-paid", balance_paid, methods=["POST"]),
+    Route("/api/v1/lots/{lot_id}/default", default, methods=["POST"]),
+    Route("/api/v1/lots/{lot_id}/next-round", next_round, methods=["POST"]),
+]
