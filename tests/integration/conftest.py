@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import AsyncIterator, Iterator
 
@@ -30,16 +31,22 @@ async def truncate_all(engine: AsyncEngine) -> None:
         await connection.execute(sa.text(f"TRUNCATE {tables} CASCADE"))
 
 
+@contextlib.asynccontextmanager
+async def api_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on an app built from `settings`, lifespan run, no background tasks."""
+    app = create_app(settings, background=False)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client
+
+
 @pytest.fixture
 async def api(settings: Settings, db_engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on the app (lifespan run); the app commits for real, so tables are
-    emptied after the test."""
-    app = create_app(settings, background=False)
+    """An HTTP client on the app; the app commits for real, so tables are emptied after the test."""
     try:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-                yield client
+        async with api_client(settings) as client:
+            yield client
     finally:
         await truncate_all(db_engine)
 

@@ -1,0 +1,203 @@
+"""The signed payment webhook, and the authorization matrix of every endpoint."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from auction.enums import Role
+from auction.payments import sign
+from core.settings import Settings
+from tests.integration.conftest import api_client
+from tests.integration.test_workflows import Actor, actor, court_and_staff, listed_lot
+
+SECRET = "webhook-test-secret"
+
+
+@pytest.fixture
+async def webhook_api(settings: Settings, committed: async_sessionmaker[AsyncSession]):  # type: ignore[no-untyped-def]
+    """The app with the signed-webhook provider (spc2016 rules, so no simulator)."""
+    async with api_client(
+        settings.replace(payment_webhook_secret=SECRET, rules=type(settings.rules)("spc2016"))
+    ) as client:
+        yield client
+
+
+def signed(body: dict, *, secret: str = SECRET, at: float | None = None) -> tuple[bytes, dict[str, str]]:
+    raw = json.dumps(body).encode()
+    timestamp = str(int(at or time.time()))
+    return raw, {
+        "x-timestamp": timestamp,
+        "x-signature": sign(secret, timestamp, raw),
+        "content-type": "application/json",
+    }
+
+
+async def test_webhook_confirms_once_and_refuses_forgeries(
+    webhook_api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession]
+) -> None:
+    _, staff = await court_and_staff(webhook_api, committed)
+    bidder = await actor(webhook_api, committed, Role.BIDDER)
+    # spc2016: a lot starting in 16 days (movables need 15) and lasting a day.
+    import datetime as dt
+
+    now = dt.datetime.now(dt.UTC)
+    case = (
+        await webhook_api.post(
+            "/api/v1/cases",
+            headers=staff.headers,
+            json={"case_number": "(2026)执webhook号", "debtor": {"name": "甲", "kind": "legal"}},
+        )
+    ).json()
+    prop = (
+        await webhook_api.post(
+            "/api/v1/properties",
+            headers=staff.headers,
+            json={"case_id": case["id"], "title": "车", "category": "vehicle", "appraised_value": 1_000_000},
+        )
+    ).json()
+    lot = (
+        await webhook_api.post(
+            "/api/v1/lots",
+            headers=staff.headers,
+            json={
+                "property_id": prop["id"],
+                "round": 1,
+                "starting_price": 700_000,
+                "increment": 1_000,
+                "deposit": 70_000,
+                "start_at": (now + dt.timedelta(days=16)).isoformat(),
+                "end_at": (now + dt.timedelta(days=17)).isoformat(),
+            },
+        )
+    ).json()
+    assert (
+        await webhook_api.post(f"/api/v1/lots/{lot['id']}/publish", headers=staff.headers)
+    ).status_code == 200
+    registration = (
+        await webhook_api.post(f"/api/v1/lots/{lot['id']}/registrations", headers=bidder.headers)
+    ).json()
+    payment_id = registration["deposit"]["payment_id"]
+    assert (
+        await webhook_api.post(f"/api/v1/payments/{payment_id}/simulate-paid", headers=bidder.headers)
+    ).status_code == 404
+
+    event = {"event_id": "evt-1", "payment_id": payment_id, "status": "paid", "amount": 70_000}
+
+    async def deposit_status() -> str:
+        mine = (await webhook_api.get("/api/v1/me/registrations", headers=bidder.headers)).json()
+        return str(mine[0]["deposit"]["status"])
+
+    for raw, headers, code in (
+        (*signed(event, secret="wrong"), "bad_signature"),
+        (*signed(event, at=time.time() - 3600), "stale_timestamp"),
+        (*signed({**event, "status": "refunded"}), "unknown_event"),
+        (*signed({"event_id": "x"}), "malformed_event"),
+    ):
+        refused = await webhook_api.post("/api/v1/payments/webhook", content=raw, headers=headers)
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == code
+        assert await deposit_status() == "pending"
+    wrong_amount = await webhook_api.post(
+        "/api/v1/payments/webhook",
+        content=signed({**event, "amount": 1})[0],
+        headers=signed({**event, "amount": 1})[1],
+    )
+    assert wrong_amount.status_code == 404 and await deposit_status() == "pending"
+
+    raw, headers = signed(event)
+    first = await webhook_api.post("/api/v1/payments/webhook", content=raw, headers=headers)
+    assert first.json() == {"received": True, "applied": True, "status": "frozen"}
+    replay = await webhook_api.post("/api/v1/payments/webhook", content=raw, headers=headers)
+    assert replay.json() == {"received": True, "applied": False}
+    assert await deposit_status() == "frozen"
+
+
+# -- authorization matrix -------------------------------------------------------------
+
+ROLES = ("anonymous", "bidder", "creditor", "other_staff", "staff", "admin")
+ALLOWED = {
+    # endpoint: roles that pass authorization (others: 401 anonymous, 403 signed in)
+    "POST /cases": {"staff", "other_staff"},
+    "POST /cases/{case}/claims": {"staff", "admin"},
+    "POST /properties": {"staff", "admin"},
+    "POST /lots": {"staff", "admin"},
+    "POST /lots/{lot}/publish": {"staff", "admin"},
+    "POST /lots/{lot}/priority-holders": {"staff", "admin"},
+    "POST /lots/{lot}/suspend": {"staff", "admin"},
+    "POST /lots/{lot}/resume": {"staff", "admin"},
+    "POST /lots/{lot}/cancel": {"staff", "admin"},
+    "POST /lots/{lot}/balance-paid": {"staff", "admin"},
+    "POST /lots/{lot}/default": {"staff", "admin"},
+    "POST /lots/{lot}/next-round": {"staff", "admin"},
+    "POST /lots/{lot}/registrations": {"bidder", "creditor"},
+    "GET /me": set(ROLES) - {"anonymous"},
+    "GET /me/registrations": set(ROLES) - {"anonymous"},
+    "GET /lots": set(ROLES),
+    "GET /lots/{lot}": set(ROLES),
+    "GET /lots/{lot}/bids": set(ROLES),
+    "GET /lots/{lot}/bids/verify": set(ROLES),
+    "GET /time": set(ROLES),
+}
+BODIES = {
+    "POST /cases": {"case_number": "(2026)矩阵1号", "debtor": {"name": "乙", "kind": "natural"}},
+    "POST /cases/{case}/claims": {"creditor_name": "丙", "kind": "ordinary", "amount": 1_000},
+    "POST /properties": {"case_id": "{case}", "title": "物", "category": "other", "appraised_value": 10_000},
+    "POST /lots": {
+        "property_id": "{property}",
+        "round": 1,
+        "starting_price": 7_000,
+        "increment": 100,
+        "deposit": 700,
+        "start_at": "2030-01-01T00:00:00+08:00",
+        "end_at": "2030-01-02T00:00:00+08:00",
+    },
+    "POST /lots/{lot}/priority-holders": {"user_id": "{bidder}", "rank": 1},
+}
+
+
+@pytest.fixture
+async def matrix(api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession]) -> dict:
+    _, staff = await court_and_staff(api, committed)
+    _, other_staff = await court_and_staff(api, committed)
+    case_id, property_id, lot_id = await listed_lot(api, staff)
+    actors: dict[str, Actor | None] = {
+        "anonymous": None,
+        "bidder": await actor(api, committed, Role.BIDDER),
+        "creditor": await actor(api, committed, Role.BIDDER),
+        "other_staff": other_staff,
+        "staff": staff,
+        "admin": await actor(api, committed, Role.ADMIN),
+    }
+    ids = {"case": case_id, "property": property_id, "lot": lot_id, "bidder": actors["bidder"].user_id}  # type: ignore[union-attr]
+    return {"actors": actors, "ids": ids}
+
+
+def fill(value: object, ids: dict[str, int]) -> object:
+    if isinstance(value, dict):
+        return {k: fill(v, ids) for k, v in value.items()}
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return ids[value[1:-1]]
+    return value
+
+
+@pytest.mark.parametrize("endpoint", sorted(ALLOWED))
+async def test_authorization_matrix(api: httpx.AsyncClient, matrix: dict, endpoint: str) -> None:
+    method, template = endpoint.split(" ")
+    ids = matrix["ids"]
+    path = "/api/v1" + template.format(**ids)
+    for role in ROLES:
+        acting = matrix["actors"][role]
+        headers = acting.headers if acting else {}
+        body = fill(BODIES.get(endpoint), ids)
+        response = await api.request(method, path, headers=headers, json=body if body is not None else None)
+        if role in ALLOWED[endpoint]:
+            assert response.status_code not in (401, 403), f"{role} {endpoint}: {response.text}"
+        else:
+            expected = 401 if role == "anonymous" else 403
+            assert response.status_code == expected, (
+                f"{role} {endpoint}: {response.status_code} {response.text}"
+            )
