@@ -21,6 +21,7 @@ from auction.passwords import DUMMY_HASH, hash_password, password_problem, verif
 from core.db import utcnow
 
 TOKEN_LIFETIME = dt.timedelta(days=30)
+SESSION_LIFETIME = dt.timedelta(hours=12)
 USERNAME_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 
 
@@ -102,9 +103,12 @@ async def authenticate(session: AsyncSession, username: str, password: str) -> U
     return user
 
 
-async def issue_token(session: AsyncSession, user: User) -> tuple[str, dt.datetime]:
+async def issue_token(
+    session: AsyncSession, user: User, lifetime: dt.timedelta = TOKEN_LIFETIME
+) -> tuple[str, dt.datetime]:
+    """A new bearer token (or browser session: the same, kept in an HttpOnly cookie)."""
     token = secrets.token_urlsafe(32)
-    expires_at = utcnow() + TOKEN_LIFETIME
+    expires_at = utcnow() + lifetime
     session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), expires_at=expires_at))
     await session.flush()
     return token, expires_at

@@ -1,13 +1,30 @@
-"""Who is calling: a bearer token for API clients (the session cookie arrives with issue 4)."""
+"""Who is calling: `Authorization: Bearer` for API clients, the session cookie for browsers.
+
+A browser session is a revocable token like any other, kept in an HttpOnly cookie. Requests
+that change something with cookie authentication must carry the CSRF token (the
+double-submit cookie): a form field `csrf_token` or the header `X-CSRF-Token`. Bearer
+requests need none, since no browser attaches a bearer token by itself.
+"""
 
 from __future__ import annotations
 
+import hmac
+import secrets
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
+from starlette.responses import Response
 
-from auction.accounts import user_for_token
-from auction.errors import Unauthenticated
+from auction import accounts
+from auction.errors import Forbidden, RateLimited, Unauthenticated
 from auction.models import User
+from web.ratelimit import LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS, Throttle
+from web.state import app_state
+
+SESSION_COOKIE = "auction_session"
+CSRF_COOKIE = "auction_csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def bearer_token(request: Request) -> str | None:
@@ -18,13 +35,82 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
+def session_token(request: Request) -> str | None:
+    return request.cookies.get(SESSION_COOKIE) or None
+
+
+def csrf_token(request: Request) -> str:
+    """The double-submit token: the cookie's value, or a fresh one (set by `set_csrf_cookie`)."""
+    existing = request.cookies.get(CSRF_COOKIE)
+    if existing and len(existing) >= 32:
+        return existing
+    fresh: str = request.scope.setdefault("csrf_fresh", secrets.token_urlsafe(32))
+    return fresh
+
+
+def set_csrf_cookie(request: Request, response: Response) -> None:
+    if "csrf_fresh" in request.scope:
+        response.set_cookie(
+            CSRF_COOKIE,
+            request.scope["csrf_fresh"],
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    if not cookie or not submitted or not hmac.compare_digest(cookie, submitted):
+        raise Forbidden(
+            "the form has expired or did not come from this site; reload and try again", code="csrf_failed"
+        )
+
+
 async def optional_user(request: Request, session: AsyncSession) -> User | None:
     token = bearer_token(request)
-    return await user_for_token(session, token) if token else None
+    if token:
+        return await accounts.user_for_token(session, token)
+    cookie = session_token(request)
+    if cookie:
+        user = await accounts.user_for_token(session, cookie)
+        if (
+            user is not None
+            and request.method not in SAFE_METHODS
+            and "form_csrf_checked" not in request.scope
+        ):
+            check_csrf(request, request.headers.get(CSRF_HEADER))
+        return user
+    return None
 
 
 async def require_user(request: Request, session: AsyncSession) -> User:
     user = await optional_user(request, session)
     if user is None:
-        raise Unauthenticated("sign in first: send Authorization: Bearer <token>")
+        raise Unauthenticated("sign in first (Authorization: Bearer <token>, or the session cookie)")
+    return user
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def sign_in(request: Request, session: AsyncSession, username: str, password: str) -> User:
+    """Check a password, throttled per account and per address; failures are counted."""
+    state = app_state(request)
+    throttle = Throttle(state.redis, state.settings.redis_namespace)
+    address = client_address(request)
+    wait = max(
+        await throttle.retry_after(LOGIN_PER_ACCOUNT, username),
+        await throttle.retry_after(LOGIN_PER_ADDRESS, address),
+    )
+    if wait:
+        raise RateLimited(f"too many failed sign-ins; try again in {wait} s", retry_after_s=wait)
+    try:
+        user = await accounts.authenticate(session, username, password)
+    except Unauthenticated:
+        await throttle.record(LOGIN_PER_ACCOUNT, username)
+        await throttle.record(LOGIN_PER_ADDRESS, address)
+        raise
+    await throttle.reset(LOGIN_PER_ACCOUNT, username)
     return user

@@ -9,7 +9,7 @@ from starlette.routing import Route
 from auction import accounts
 from auction.enums import Role
 from auction.models import User
-from web.auth import bearer_token, require_user
+from web.auth import bearer_token, require_user, sign_in
 from web.jsonbody import Body, read_json
 from web.state import app_state
 
@@ -51,7 +51,7 @@ async def sign_up(request: Request) -> JSONResponse:
 async def create_token(request: Request) -> JSONResponse:
     body = await read_json(request, Credentials)
     async with app_state(request).sessions.begin() as session:
-        user = await accounts.authenticate(session, body.username, body.password)
+        user = await sign_in(request, session, body.username, body.password)
         token, expires_at = await accounts.issue_token(session, user)
     return JSONResponse({"token": token, "expires_at": expires_at.isoformat()}, status_code=201)
 

@@ -4,25 +4,138 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from auction.enums import LotStatus
-from auction.models import Lot, Property
+from auction import accounts
+from auction.accounts import SESSION_LIFETIME
+from auction.enums import LotStatus, Role
+from auction.errors import Conflict, RateLimited, Unauthenticated, ValidationFailed
+from auction.models import Lot, Property, User
+from web.auth import (
+    SESSION_COOKIE,
+    check_csrf,
+    csrf_token,
+    optional_user,
+    session_token,
+    set_csrf_cookie,
+    sign_in,
+)
 from web.routes.system import public_ws_url
 from web.state import app_state
 
 HOME_STATUSES = (LotStatus.LIVE, LotStatus.ANNOUNCED)
 
 
-def render(request: Request, template: str, context: dict[str, object], status_code: int = 200) -> Response:
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, object],
+    status_code: int = 200,
+    current_user: User | None = None,
+) -> Response:
     state = app_state(request)
-    context = {"ws_url": public_ws_url(request), "rules_name": state.settings.rules.value, **context}
-    return state.templates.TemplateResponse(request, template, context, status_code=status_code)
+    context = {
+        "ws_url": public_ws_url(request),
+        "rules_name": state.settings.rules.value,
+        "csrf_token": csrf_token(request),
+        "current_user": current_user,
+        **context,
+    }
+    response = state.templates.TemplateResponse(request, template, context, status_code=status_code)
+    set_csrf_cookie(request, response)
+    return response
+
+
+async def form_data(request: Request) -> dict[str, str]:
+    """The submitted form, CSRF-checked; only text fields."""
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token", "")))
+    request.scope["form_csrf_checked"] = True
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def safe_next(target: str) -> str:
+    """Only paths on this site: never an open redirect."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+async def login_page(request: Request) -> Response:
+    return render(
+        request,
+        "login.html",
+        {"error": None, "next": safe_next(request.query_params.get("next", "/")), "username": ""},
+    )
+
+
+def session_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+
+
+async def login(request: Request) -> Response:
+    form = await form_data(request)
+    username, target = form.get("username", "")[:64], safe_next(form.get("next", "/"))
+    try:
+        async with app_state(request).sessions.begin() as session:
+            user = await sign_in(request, session, username, form.get("password", "")[:256])
+            token, _ = await accounts.issue_token(session, user, SESSION_LIFETIME)
+    except (Unauthenticated, RateLimited) as exc:
+        status = 429 if isinstance(exc, RateLimited) else 401
+        return render(
+            request, "login.html", {"error": exc.message, "next": target, "username": username}, status
+        )
+    response = RedirectResponse(target, status_code=303)
+    session_cookie(request, response, token)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    await form_data(request)
+    token = session_token(request)
+    if token:
+        async with app_state(request).sessions.begin() as session:
+            await accounts.revoke_token(session, token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+async def signup_page(request: Request) -> Response:
+    return render(request, "signup.html", {"errors": {}, "values": {}})
+
+
+async def signup(request: Request) -> Response:
+    form = await form_data(request)
+    values = {key: form.get(key, "")[:256] for key in ("username", "password", "real_name", "id_number")}
+    state = app_state(request)
+    new = accounts.NewUser(
+        Role.BIDDER, values["username"], values["password"], values["real_name"], values["id_number"] or None
+    )
+    try:
+        async with state.sessions.begin() as session:
+            user = await accounts.create_user(session, new, secret_key=state.settings.secret_key)
+            token, _ = await accounts.issue_token(session, user, SESSION_LIFETIME)
+    except (ValidationFailed, Conflict) as exc:
+        # Never echo secrets: the password and the identity number are typed again.
+        shown = {key: value for key, value in values.items() if key not in ("password", "id_number")}
+        return render(
+            request, "signup.html", {"errors": exc.fields or {"form": exc.code}, "values": shown}, 422
+        )
+    response = RedirectResponse("/", status_code=303)
+    session_cookie(request, response, token)
+    return response
 
 
 async def home(request: Request) -> Response:
     async with app_state(request).sessions() as session:
+        current = await optional_user(request, session)
         rows = await session.execute(
             sa.select(Lot.id, Lot.status, Lot.starting_price, Lot.end_at, Property.title, Property.category)
             .join(Property, Property.id == Lot.property_id)
@@ -31,7 +144,14 @@ async def home(request: Request) -> Response:
             .limit(50)
         )
         lots = [row._asdict() for row in rows]
-    return render(request, "home.html", {"lots": lots})
+    return render(request, "home.html", {"lots": lots}, current_user=current)
 
 
-routes = [Route("/", home, methods=["GET"])]
+routes = [
+    Route("/", home, methods=["GET"]),
+    Route("/login", login_page, methods=["GET"]),
+    Route("/login", login, methods=["POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/signup", signup_page, methods=["GET"]),
+    Route("/signup", signup, methods=["POST"]),
+]
