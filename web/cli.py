@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction import accounts
 from auction.demo import DEMO_ACCOUNTS, seed_demo
+from auction.disclosure import DISHONEST_COLUMNS, import_dishonest
 from auction.enums import Role
 from auction.errors import AuctionError
 from auction.migrations import is_current, upgrade
@@ -65,7 +66,44 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     ledger_commands.add_parser("check", help="verify every transaction and the trial balance")
+
+    dishonest = commands.add_parser("dishonest", help="the dishonest persons list").add_subparsers(
+        dest="action", required=True
+    )
+    importing = dishonest.add_parser("import", help="import or update entries from a UTF-8 CSV")
+    importing.add_argument("file", type=Path, help=f"columns: {', '.join(DISHONEST_COLUMNS)}")
     return parser
+
+
+def progress_bar(total: int) -> Callable[[int], None]:
+    """A one-line progress bar on stderr."""
+
+    def show(done: int) -> None:
+        if done % 100 and done != total:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+async def _import_dishonest(session: AsyncSession, path: Path, settings: Settings) -> None:
+    if not path.is_file():
+        raise ImportFailed(f"no such file: {path}")
+    with path.open(encoding="utf-8-sig") as handle:
+        total = max(sum(1 for _ in handle) - 1, 0)
+    report = await import_dishonest(session, path, settings.secret_key, progress_bar(total))
+    print(f"imported {report.imported}, updated {report.updated}, rejected {len(report.rejected)}")
+    for line, reason in report.rejected[:50]:
+        print(f"  line {line}: {reason}", file=sys.stderr)
+
+
+class ImportFailed(AuctionError):
+    code = "import_failed"
 
 
 async def _ledger_check(session: AsyncSession) -> None:
@@ -148,6 +186,8 @@ def run_command(args: argparse.Namespace, settings: Settings) -> None:
             asyncio.run(_in_transaction(resolved, lambda s: _create_user(s, args, resolved)))
         elif args.command == "ledger":
             asyncio.run(_in_transaction(resolved, _ledger_check))
+        elif args.command == "dishonest":
+            asyncio.run(_in_transaction(resolved, lambda s: _import_dishonest(s, args.file, resolved)))
 
 
 async def _create_court(session: AsyncSession, args: argparse.Namespace) -> None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,6 +17,8 @@ from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from auction.lifecycle import LotScheduler
+from auction.rules import sandbox
 from bidding_engine.clock import engine_now_ms
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.results import EligibleRegistration, LotOpening
@@ -20,6 +26,7 @@ from core.db import Base, session_factory
 from core.embedded import EmbeddedServiceError, redis_server_binary
 from core.settings import Settings
 from settlement import ledger
+from tests.conftest import TEST_SECRET
 from tests.redis_cluster import redis_cluster
 from web.app import create_app
 
@@ -127,3 +134,34 @@ async def committed(db_engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[
 @pytest.fixture
 def standalone_engine(redis: Redis, redis_namespace: str) -> BiddingEngine:
     return BiddingEngine(redis, namespace=redis_namespace)
+
+
+@pytest.fixture
+async def cli_env(
+    database_url: str, redis_url: str, db_engine: AsyncEngine, tmp_path: Path
+) -> AsyncIterator[dict]:
+    environ = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": TEST_SECRET,
+        "DATA_DIR": str(tmp_path),
+    }
+    yield environ
+    await truncate_all(db_engine)
+
+
+def auction(environ: dict, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "web.cli", *args],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture
+def scheduler(standalone_engine: BiddingEngine, committed: async_sessionmaker[AsyncSession]) -> LotScheduler:
+    return LotScheduler(standalone_engine, committed, sandbox(10, 60))

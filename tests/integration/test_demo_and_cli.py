@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -18,8 +11,7 @@ from auction.enums import DepositStatus, LotStatus, Role
 from auction.models import Claim, Court, DishonestPerson, EnforcementCase, Lot, Property, Registration, User
 from core.db import utcnow
 from core.settings import Settings
-from tests.conftest import TEST_SECRET
-from tests.integration.conftest import truncate_all
+from tests.integration.conftest import auction
 
 
 async def count(session: AsyncSession, model: type) -> int:
@@ -67,32 +59,6 @@ async def test_demo_accounts_can_sign_in(session: AsyncSession, settings: Settin
     for account in DEMO_ACCOUNTS:
         user = await authenticate(session, account.username, account.password)
         assert user.role is account.role
-
-
-@pytest.fixture
-async def cli_env(
-    database_url: str, redis_url: str, db_engine: AsyncEngine, tmp_path: Path
-) -> AsyncIterator[dict]:
-    environ = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "SECRET_KEY": TEST_SECRET,
-        "DATA_DIR": str(tmp_path),
-    }
-    yield environ
-    await truncate_all(db_engine)
-
-
-def auction(environ: dict, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "web.cli", *args],
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 async def test_cli_creates_courts_and_staff(cli_env: dict, db_engine: AsyncEngine) -> None:

@@ -18,8 +18,6 @@ from auction import accounts, identity
 from auction.enums import Role
 from auction.lifecycle import LotScheduler
 from auction.models import Announcement, Lot, TimelineEvent
-from auction.rules import sandbox
-from bidding_engine.engine import BiddingEngine
 from settlement import ledger
 from tests.conftest import TEST_SECRET
 from tests.integration.conftest import advance_clock
@@ -153,11 +151,6 @@ async def bid(api: httpx.AsyncClient, bidder: Actor, lot_id: int, amount: int) -
         headers=bidder.headers,
         json={"amount": amount, "client_bid_id": str(uuid.uuid4())},
     )
-
-
-@pytest.fixture
-def scheduler(standalone_engine: BiddingEngine, committed: async_sessionmaker[AsyncSession]) -> LotScheduler:
-    return LotScheduler(standalone_engine, committed, sandbox(10, 60))
 
 
 async def go_live(scheduler: LotScheduler, lot_id: int) -> None:

@@ -1,0 +1,70 @@
+"""Public disclosure endpoints: announcements, the dishonest persons list, statistics, and
+case timelines for the parties."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from auction import disclosure
+from auction.errors import NotFound, ValidationFailed
+from auction.models import Announcement
+from web.auth import require_user
+from web.routes.court import path_id
+from web.state import app_state
+
+
+def page_of(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
+        raise ValidationFailed("page is a whole number from 1", fields={"page": "invalid_value"})
+    return int(raw)
+
+
+async def announcements(request: Request) -> JSONResponse:
+    lot = request.query_params.get("lot_id")
+    if lot is not None and not lot.isdigit():
+        raise ValidationFailed("lot_id is a whole number", fields={"lot_id": "invalid_value"})
+    async with app_state(request).sessions() as session:
+        return JSONResponse(
+            await disclosure.list_announcements(session, page_of(request), int(lot) if lot else None)
+        )
+
+
+async def announcement(request: Request) -> JSONResponse:
+    announcement_id = path_id(request, "announcement_id")
+    async with app_state(request).sessions() as session:
+        found = await session.get(Announcement, announcement_id)
+        if found is None or found.kind.value == "priority_notice":
+            raise NotFound("no such announcement")
+        return JSONResponse(disclosure.announcement_json(found))
+
+
+async def dishonest(request: Request) -> JSONResponse:
+    query = request.query_params.get("q")
+    if query is not None and len(query) > 100:
+        raise ValidationFailed("the search is too long", fields={"q": "too_long"})
+    async with app_state(request).sessions() as session:
+        return JSONResponse(await disclosure.search_dishonest(session, query, page_of(request)))
+
+
+async def stats(request: Request) -> JSONResponse:
+    async with app_state(request).sessions() as session:
+        return JSONResponse(await disclosure.platform_stats(session))
+
+
+async def timeline(request: Request) -> JSONResponse:
+    case_id = path_id(request, "case_id")
+    async with app_state(request).sessions() as session:
+        user = await require_user(request, session)
+        return JSONResponse(await disclosure.case_timeline(session, user, case_id))
+
+
+routes = [
+    Route("/api/v1/announcements", announcements, methods=["GET"]),
+    Route("/api/v1/announcements/{announcement_id}", announcement, methods=["GET"]),
+    Route("/api/v1/disclosure/dishonest", dishonest, methods=["GET"]),
+    Route("/api/v1/stats", stats, methods=["GET"]),
+    Route("/api/v1/cases/{case_id}/timeline", timeline, methods=["GET"]),
+]
