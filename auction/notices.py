@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction.announcements import Notice, result_notice
+from auction.confirmation import confirmation, confirmation_notice
 from auction.models import Announcement, Court, EnforcementCase, Lot, Property
 
 
@@ -42,12 +43,11 @@ async def records_of(session: AsyncSession, lot: Lot) -> tuple[Court, Enforcemen
 async def publish_result_notice(
     session: AsyncSession, lot: Lot, case_id: int, winner_code: str | None
 ) -> None:
-    """The public result of a close, carrying the head of the bid log's hash chain."""
+    """The public result of a close, carrying the head of the bid log's hash chain, and for a
+    sale the confirmation naming the buyer (identities are public only from here on)."""
     court, _, prop = await records_of(session, lot)
-    await publish(
-        session,
-        result_notice(court, prop, lot, winner_code),
-        court_id=court.id,
-        case_id=case_id,
-        lot_id=lot.id,
-    )
+    notices = [result_notice(court, prop, lot, winner_code)]
+    if winner_code is not None:
+        notices.append(confirmation_notice(await confirmation(session, lot.id)))
+    for notice in notices:
+        await publish(session, notice, court_id=court.id, case_id=case_id, lot_id=lot.id)

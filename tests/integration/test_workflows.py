@@ -156,7 +156,9 @@ async def bid(api: httpx.AsyncClient, bidder: Actor, lot_id: int, amount: int) -
 async def go_live(scheduler: LotScheduler, lot_id: int) -> None:
     """Bring the start forward to now (the clock running on) and let the lifecycle open it."""
     async with scheduler.sessions.begin() as session:
-        await session.execute(sa.update(Lot).where(Lot.id == lot_id).values(start_at=sa.func.now()))
+        # A second back: the engine clock reads whole milliseconds, PostgreSQL's now() microseconds.
+        earlier = sa.func.now() - sa.text("interval '1 second'")
+        await session.execute(sa.update(Lot).where(Lot.id == lot_id).values(start_at=earlier))
     opened, _ = await scheduler.tick()
     assert lot_id in opened
 
@@ -195,12 +197,19 @@ async def test_sold_and_paid(
     mine = {r["lot_id"]: r for r in (await api.get("/api/v1/me/registrations", headers=alice.headers)).json()}
     assert mine[lot_id]["outcome"] == "lost" and mine[lot_id]["deposit"]["status"] == "refunded"
     assert mine[lot_id]["bidder_code"] == a["bidder_code"]
+    page = await api.get(f"/lots/{lot_id}/confirmation")
+    bob_name = (
+        (await api.get("/api/v1/me", headers=bob.headers)).json()["username"].replace("user", "用户")[:-1]
+    )
+    assert page.status_code == 200 and bob_name in page.text and "@media print" not in page.text
+    pdf = await api.get(f"/lots/{lot_id}/confirmation.pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     paid = await api.post(f"/api/v1/lots/{lot_id}/balance-paid", headers=staff.headers)
     assert paid.json()["status"] == "settled"
     async with committed() as session:
         assert await ledger.balance(session, ledger.case_escrow(case_id)) == -706_000  # held for the case
         kinds = set(await session.scalars(sa.select(Announcement.kind).where(Announcement.lot_id == lot_id)))
-        assert {"auction", "result"} <= {kind.value for kind in kinds}
+        assert {"auction", "result", "confirmation"} <= {kind.value for kind in kinds}
         timeline = [
             k.value
             for k in await session.scalars(
@@ -220,6 +229,7 @@ async def test_failed_then_round_two_then_fixed_price_sale(
     await go_live(scheduler, lot_id)
     await end_now(scheduler, lot_id)
     assert (await api.get(f"/api/v1/lots/{lot_id}")).json()["status"] == "failed"
+    assert (await api.get(f"/lots/{lot_id}/confirmation")).status_code == 404
 
     too_deep = await api.post(
         "/api/v1/lots",
@@ -267,6 +277,7 @@ async def test_default_forfeits_the_deposit_and_bars_the_defaulter(
     await end_now(scheduler, lot_id)
     defaulted = await api.post(f"/api/v1/lots/{lot_id}/default", headers=staff.headers)
     assert defaulted.json()["status"] == "defaulted"
+    assert (await api.get(f"/lots/{lot_id}/confirmation.pdf")).status_code == 200  # the record stays
     async with committed() as session:
         forfeits = ledger.Account(f"case:{case_id}:forfeits", ledger.AccountKind.CASE_ESCROW, "")
         assert await ledger.balance(session, forfeits) == -70_000

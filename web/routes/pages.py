@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from auction import accounts
 from auction.accounts import SESSION_LIFETIME
+from auction.confirmation import confirmation, confirmation_pdf
 from auction.enums import LotStatus, Role
 from auction.errors import Conflict, RateLimited, Unauthenticated, ValidationFailed
 from auction.models import Lot, Property, User
@@ -21,6 +22,7 @@ from web.auth import (
     set_csrf_cookie,
     sign_in,
 )
+from web.routes.court import path_id
 from web.routes.system import public_ws_url
 from web.state import app_state
 
@@ -147,8 +149,29 @@ async def home(request: Request) -> Response:
     return render(request, "home.html", {"lots": lots}, current_user=current)
 
 
+async def confirmation_page(request: Request) -> Response:
+    lot_id = path_id(request, "lot_id")
+    async with app_state(request).sessions() as session:
+        current = await optional_user(request, session)
+        found = await confirmation(session, lot_id)
+    return render(request, "confirmation.html", {"c": found}, current_user=current)
+
+
+async def confirmation_pdf_file(request: Request) -> Response:
+    lot_id = path_id(request, "lot_id")
+    async with app_state(request).sessions() as session:
+        found = await confirmation(session, lot_id)
+    return Response(
+        confirmation_pdf(found),
+        media_type="application/pdf",
+        headers={"content-disposition": f'inline; filename="confirmation-{lot_id}.pdf"'},
+    )
+
+
 routes = [
     Route("/", home, methods=["GET"]),
+    Route("/lots/{lot_id}/confirmation", confirmation_page, methods=["GET"]),
+    Route("/lots/{lot_id}/confirmation.pdf", confirmation_pdf_file, methods=["GET"]),
     Route("/login", login_page, methods=["GET"]),
     Route("/login", login, methods=["POST"]),
     Route("/logout", logout, methods=["POST"]),

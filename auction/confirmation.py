@@ -1,0 +1,122 @@
+"""The confirmation of a successful bid (竞价成功确认书), published at the close of a sold lot:
+as a notice, as a printable page and as a PDF.
+
+The buyer's real name appears here, and only here, once bidding has ended: before that the
+buyer was a bidder code to everyone, the court included.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auction.announcements import Notice, cst, yuan
+from auction.enums import AnnouncementKind, LotStatus
+from auction.errors import NotFound
+from auction.models import Court, EnforcementCase, Lot, Property, Registration, User
+
+CONFIRMED_STATUSES = (LotStatus.SOLD, LotStatus.SETTLED, LotStatus.DEFAULTED)
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    lot_id: int
+    court: str
+    case_number: str
+    title: str
+    round: int
+    buyer_name: str
+    bidder_code: str
+    price: int
+    deposit: int
+    balance: int
+    closed_at: str
+    balance_due: str
+    chain_head: str
+
+
+async def confirmation(session: AsyncSession, lot_id: int) -> Confirmation:
+    row = (
+        await session.execute(
+            sa.select(Lot, Property, EnforcementCase, Court, Registration, User)
+            .join(Property, Property.id == Lot.property_id)
+            .join(EnforcementCase, EnforcementCase.id == Property.case_id)
+            .join(Court, Court.id == EnforcementCase.court_id)
+            .join(Registration, Registration.id == Lot.winner_registration_id)
+            .join(User, User.id == Registration.user_id)
+            .where(Lot.id == lot_id, Lot.status.in_(CONFIRMED_STATUSES))
+        )
+    ).first()
+    if row is None:
+        raise NotFound("no confirmation: the lot is unknown or was not sold")
+    lot, prop, case, court, registration, user = row
+    assert lot.result_price is not None and lot.closed_at is not None and lot.balance_due_at is not None
+    return Confirmation(
+        lot_id=lot.id,
+        court=court.name,
+        case_number=case.case_number,
+        title=prop.title,
+        round=lot.round,
+        buyer_name=user.real_name,
+        bidder_code=registration.bidder_code,
+        price=lot.result_price,
+        deposit=registration.deposit_amount,
+        balance=lot.result_price - registration.deposit_amount,
+        closed_at=cst(lot.closed_at),
+        balance_due=cst(lot.balance_due_at),
+        chain_head=lot.bid_chain_head or "",
+    )
+
+
+def confirmation_notice(c: Confirmation) -> Notice:
+    return Notice(
+        AnnouncementKind.CONFIRMATION,
+        f"网络竞价成功确认书：{c.title}",
+        f"Confirmation of the successful bid: {c.title}",
+        f"{c.court}：用户 {c.buyer_name}（竞买号 {c.bidder_code}）于 {c.closed_at} 在{c.case_number}案的网络司法拍卖中"
+        f"以最高价 {yuan(c.price)} 元竞得 {c.title}。保证金 {yuan(c.deposit)} 元抵作价款，余款 {yuan(c.balance)} 元"
+        f"须于 {c.balance_due} 前付清。竞价记录哈希链头：{c.chain_head}",
+        f"{c.court}: {c.buyer_name} (bidder {c.bidder_code}) won {c.title} in case {c.case_number} at "
+        f"CNY {yuan(c.price)} on {c.closed_at}. The deposit of CNY {yuan(c.deposit)} is applied to the price; the "
+        f"balance of CNY {yuan(c.balance)} is due by {c.balance_due}. Head of the bid log's hash chain: {c.chain_head}",
+    )
+
+
+def confirmation_pdf(c: Confirmation) -> bytes:
+    """A one-page PDF; Chinese is set in reportlab's built-in CID font, so no font ships."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(f"竞价成功确认书 {c.lot_id}")
+    width, height = A4
+    pdf.setFont("STSong-Light", 20)
+    pdf.drawCentredString(width / 2, height - 80, "网络竞价成功确认书")
+    pdf.setFont("STSong-Light", 11)
+    lines = [
+        f"法院 Court：{c.court}",
+        f"案号 Case：{c.case_number}",
+        f"标的 Lot：{c.title}（第 {c.round} 轮）",
+        f"买受人 Buyer：{c.buyer_name}",
+        f"竞买号 Bidder code：{c.bidder_code}",
+        f"成交价 Price：{yuan(c.price)} 元",
+        f"保证金抵作价款 Deposit applied：{yuan(c.deposit)} 元",
+        f"应付余款 Balance due：{yuan(c.balance)} 元，付款期限 {c.balance_due}",
+        f"竞价结束 Bidding ended：{c.closed_at}",
+        "竞价记录哈希链头 Head of the bid log's hash chain：",
+        c.chain_head,
+    ]
+    y = height - 130
+    for line in lines:
+        pdf.drawString(60, y, line)
+        y -= 24
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
