@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from auction.enums import Category, LotStatus
 from auction.errors import NotFound
 from auction.lifecycle import ms_to_datetime
-from auction.models import Bid, Court, EnforcementCase, Lot, Property, Registration
+from auction.models import Bid, Court, EnforcementCase, Lot, Property, PropertyFile, Registration
 from bidding_engine.engine import BiddingEngine
 
 PUBLIC_STATUSES = tuple(status for status in LotStatus if status is not LotStatus.DRAFT)
@@ -97,6 +97,18 @@ async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) 
         sa.select(sa.func.count()).select_from(Registration).where(Registration.lot_id == lot_id)
     )
     body.update(await _live_part(session, engine, lot))
+    files = await session.scalars(
+        sa.select(PropertyFile).where(PropertyFile.property_id == prop.id).order_by(PropertyFile.id)
+    )
+    body["files"] = [
+        {
+            "kind": f.kind.value,
+            "name": f.original_name,
+            "content_type": f.content_type,
+            "url": f"/files/{f.stored_name}",
+        }
+        for f in files
+    ]
     return body
 
 

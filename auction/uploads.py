@@ -1,0 +1,101 @@
+"""Photos and documents of seized property, stored on disk under the data folder.
+
+The file's type is decided by its first bytes, never by its name or the client's header,
+and must be on the list below; the stored name is random, so no upload can choose where it
+lands or escape its folder; files are served only with their checked type.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auction.access import case_for_staff
+from auction.enums import FileKind
+from auction.errors import NotFound, ValidationFailed
+from auction.models import Property, PropertyFile, User
+
+MAX_BYTES = {FileKind.PHOTO: 10 * 1024 * 1024, FileKind.DOCUMENT: 20 * 1024 * 1024}
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|png|webp|pdf)$")
+
+
+@dataclass(frozen=True, slots=True)
+class FileType:
+    content_type: str
+    extension: str
+
+
+def sniff(head: bytes) -> FileType | None:
+    if head.startswith(b"\xff\xd8\xff"):
+        return FileType("image/jpeg", "jpg")
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return FileType("image/png", "png")
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return FileType("image/webp", "webp")
+    if head.startswith(b"%PDF-"):
+        return FileType("application/pdf", "pdf")
+    return None
+
+
+ALLOWED = {
+    FileKind.PHOTO: {"image/jpeg", "image/png", "image/webp"},
+    FileKind.DOCUMENT: {"application/pdf", "image/jpeg", "image/png"},
+}
+
+
+def uploads_dir(data_dir: Path) -> Path:
+    return data_dir / "uploads"
+
+
+async def store_file(
+    session: AsyncSession,
+    user: User,
+    data_dir: Path,
+    property_id: int,
+    kind: FileKind,
+    name: str,
+    content: bytes,
+) -> PropertyFile:
+    prop = await session.get(Property, property_id)
+    if prop is None:
+        raise NotFound("no such property")
+    await case_for_staff(session, user, prop.case_id)
+    if not content:
+        raise ValidationFailed("the file is empty", fields={"file": "empty"})
+    if len(content) > MAX_BYTES[kind]:
+        raise ValidationFailed(
+            f"the file is larger than {MAX_BYTES[kind] // 1024 // 1024} MiB", fields={"file": "too_large"}
+        )
+    detected = sniff(content[:16])
+    if detected is None or detected.content_type not in ALLOWED[kind]:
+        raise ValidationFailed(
+            "only JPEG, PNG or WebP photos and PDF documents", fields={"file": "unsupported_type"}
+        )
+    stored_name = f"{secrets.token_hex(16)}.{detected.extension}"
+    folder = uploads_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / stored_name).write_bytes(content)
+    row = PropertyFile(
+        property_id=prop.id,
+        kind=kind,
+        original_name=Path(name).name[:255] or "upload",
+        stored_name=stored_name,
+        content_type=detected.content_type,
+        size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+def stored_path(data_dir: Path, stored_name: str) -> Path:
+    """The on-disk path of a stored name; anything but our own naming is not found."""
+    if not STORED_NAME.match(stored_name):
+        raise NotFound("no such file")
+    return uploads_dir(data_dir) / stored_name
