@@ -141,7 +141,17 @@ ALLOWED = {
     "GET /lots/{lot}/bids": set(ROLES),
     "GET /lots/{lot}/bids/verify": set(ROLES),
     "GET /time": set(ROLES),
+    "POST /lots/{lot}/bids": set(ROLES) - {"anonymous"},
+    "PUT /lots/{lot}/proxy": set(ROLES) - {"anonymous"},
+    "POST /properties/{property}/files": {"staff", "admin"},
+    "GET /cases/{case}/timeline": {"staff", "admin", "creditor"},
+    "DELETE /tokens/current": set(ROLES) - {"anonymous"},
+    "GET /announcements": set(ROLES),
+    "GET /disclosure/dishonest": set(ROLES),
+    "GET /stats": set(ROLES),
 }
+# Where a refusal must not even reveal that the thing exists.
+REFUSED_AS = {("GET /cases/{case}/timeline", "bidder"): 404}
 BODIES = {
     "POST /cases": {"case_number": "(2026)矩阵1号", "debtor": {"name": "乙", "kind": "natural"}},
     "POST /cases/{case}/claims": {"creditor_name": "丙", "kind": "ordinary", "amount": 1_000},
@@ -156,6 +166,8 @@ BODIES = {
         "end_at": "2030-01-02T00:00:00+08:00",
     },
     "POST /lots/{lot}/priority-holders": {"user_id": "{bidder}", "rank": 1},
+    "POST /lots/{lot}/bids": {"amount": 700_000, "client_bid_id": "matrix"},
+    "PUT /lots/{lot}/proxy": {"max_amount": 800_000},
 }
 
 
@@ -172,6 +184,19 @@ async def matrix(api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSess
         "staff": staff,
         "admin": await actor(api, committed, Role.ADMIN),
     }
+    creditor = actors["creditor"]
+    assert creditor is not None
+    linked = await api.post(
+        f"/api/v1/cases/{case_id}/claims",
+        headers=staff.headers,
+        json={
+            "creditor_name": "债权人",
+            "kind": "ordinary",
+            "amount": 5_000,
+            "creditor_user_id": creditor.user_id,
+        },
+    )
+    assert linked.status_code == 201
     ids = {"case": case_id, "property": property_id, "lot": lot_id, "bidder": actors["bidder"].user_id}  # type: ignore[union-attr]
     return {"actors": actors, "ids": ids}
 
@@ -193,11 +218,17 @@ async def test_authorization_matrix(api: httpx.AsyncClient, matrix: dict, endpoi
         acting = matrix["actors"][role]
         headers = acting.headers if acting else {}
         body = fill(BODIES.get(endpoint), ids)
-        response = await api.request(method, path, headers=headers, json=body if body is not None else None)
+        if endpoint == "POST /properties/{property}/files":
+            files = {"file": ("x.png", b"\x89PNG\r\n\x1a\n" + b"0" * 8, "image/png")}
+            response = await api.post(path, headers=headers, files=files)
+        else:
+            response = await api.request(
+                method, path, headers=headers, json=body if body is not None else None
+            )
         if role in ALLOWED[endpoint]:
             assert response.status_code not in (401, 403), f"{role} {endpoint}: {response.text}"
         else:
-            expected = 401 if role == "anonymous" else 403
+            expected = REFUSED_AS.get((endpoint, role), 401 if role == "anonymous" else 403)
             assert response.status_code == expected, (
                 f"{role} {endpoint}: {response.status_code} {response.text}"
             )

@@ -375,3 +375,22 @@ async def test_every_listing_rule_is_a_422_with_its_code(
     response = await api.post("/api/v1/lots", headers=staff.headers, json=body)
     assert response.status_code == 422, response.text
     assert response.json()["error"]["fields"][field] == code
+
+
+async def test_a_deposit_confirmed_while_live_makes_the_bidder_eligible_at_once(
+    api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession], scheduler: LotScheduler
+) -> None:
+    _, staff = await court_and_staff(api, committed)
+    early, late = await actor(api, committed, Role.BIDDER), await actor(api, committed, Role.BIDDER)
+    _, _, lot_id = await listed_lot(api, staff)
+    await registered(api, early, lot_id)
+    await go_live(scheduler, lot_id)
+    made = await api.post(f"/api/v1/lots/{lot_id}/registrations", headers=late.headers)
+    assert (await bid(api, late, lot_id, 700_000)).json()["code"] == "not_registered"  # deposit pending
+    payment = made.json()["deposit"]["payment_id"]
+    assert (
+        await api.post(f"/api/v1/payments/{payment}/simulate-paid", headers=late.headers)
+    ).status_code == 200
+    assert (await bid(api, late, lot_id, 700_000)).status_code == 201
+    stolen = await api.post(f"/api/v1/payments/{payment}/simulate-paid", headers=early.headers)
+    assert stolen.status_code == 404  # another bidder's payment is not theirs to confirm
