@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, str_enum, utcnow
@@ -74,6 +75,23 @@ class AllocationPlan(Base):
     disbursed_at: Mapped[dt.datetime | None]
 
 
+class AllocationProceeds(Base):
+    """What one plan distributes from one lot: its sale price or its forfeited deposit."""
+
+    __tablename__ = "allocation_proceeds"
+    __table_args__ = (
+        sa.UniqueConstraint("plan_id", "lot_id", "source"),
+        sa.CheckConstraint("amount >= 0", name="amount_nonnegative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("allocation_plans.id"), index=True)
+    lot_id: Mapped[int] = mapped_column(sa.ForeignKey("lots.id"), index=True)
+    property_id: Mapped[int] = mapped_column(sa.ForeignKey("properties.id"))
+    source: Mapped[str] = mapped_column(sa.String(16))  # "sale" | "forfeit"
+    amount: Mapped[int]
+
+
 class AllocationCost(Base):
     __tablename__ = "allocation_costs"
     __table_args__ = (sa.CheckConstraint("amount >= 0", name="amount_nonnegative"),)
@@ -115,6 +133,9 @@ class Objection(Base):
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("allocation_plans.id"), index=True)
     creditor_user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(sa.Text)
+    disputed_claim_ids: Mapped[list[int]] = mapped_column(
+        ARRAY(sa.BigInteger), default=list, server_default=sa.text("'{}'")
+    )
     status: Mapped[ObjectionStatus] = mapped_column(str_enum(ObjectionStatus), default=ObjectionStatus.OPEN)
     decision_note: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

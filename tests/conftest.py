@@ -122,6 +122,7 @@ def settings(database_url: str, redis_url: str, redis_namespace: str, tmp_path: 
     return Settings.from_env(
         {
             "AUCTION_RULES": "sandbox",
+            "AUCTION_OBJECTION_SECONDS": "1",
             "SECRET_KEY": TEST_SECRET,
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,

@@ -28,7 +28,7 @@ from core.db import create_engine, session_factory
 from core.redis import connect as connect_redis
 from core.settings import Settings
 from web import errors, formatting
-from web.routes import accounts, bidding, bids, court, disclosure, files, lots, pages, system
+from web.routes import accounts, bidding, bids, court, disclosure, files, lots, pages, settlement, system
 from web.state import AppState
 
 WEB_DIR = Path(__file__).parent
@@ -121,6 +121,7 @@ def create_app(settings: Settings, *, background: bool = True) -> Starlette:
             *bidding.routes,
             *disclosure.routes,
             *files.routes,
+            *settlement.routes,
             *pages.routes,
             Mount("/static", app=StaticFiles(directory=WEB_DIR / "static"), name="static"),
         ],

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction import accounts, identity
+from auction.deposits import case_forfeits
 from auction.enums import Role
 from auction.lifecycle import LotScheduler
 from auction.models import Announcement, Lot, TimelineEvent
@@ -279,8 +280,7 @@ async def test_default_forfeits_the_deposit_and_bars_the_defaulter(
     assert defaulted.json()["status"] == "defaulted"
     assert (await api.get(f"/lots/{lot_id}/confirmation.pdf")).status_code == 200  # the record stays
     async with committed() as session:
-        forfeits = ledger.Account(f"case:{case_id}:forfeits", ledger.AccountKind.CASE_ESCROW, "")
-        assert await ledger.balance(session, forfeits) == -70_000
+        assert await ledger.balance(session, case_forfeits(case_id)) == -70_000
 
     again = await api.post(f"/api/v1/lots/{lot_id}/next-round", headers=staff.headers)
     round2 = again.json()["id"]
