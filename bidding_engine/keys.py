@@ -9,6 +9,7 @@ one Redis Cluster slot; the namespace prefix lets deployments (and test runs) sh
     <ns>:{lot:<id>}:results   hash: "registration id|client_bid_id" -> the first result
     <ns>:{lot:<id>}:bids      stream: accepted bids, entry id "<seq>-1", so seq ranges are id ranges
     <ns>:{lot:<id>}:events    pub/sub channel: bid, status and closed events as JSON
+    <ns>:{lot:<id>}:watchers  hash: gateway worker -> its local watcher count (TTL; no script uses it)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class LotKeys:
     results: str
     bids: str
     events: str
+    watchers: str
 
     @property
     def all(self) -> list[str]:
@@ -44,6 +46,7 @@ def lot_keys(namespace: str, lot_id: int) -> LotKeys:
         results=f"{prefix}:results",
         bids=f"{prefix}:bids",
         events=f"{prefix}:events",
+        watchers=f"{prefix}:watchers",
     )
 
 

@@ -28,6 +28,7 @@ from core.db import create_engine, session_factory
 from core.redis import connect as connect_redis
 from core.settings import Settings
 from web import errors, formatting
+from web.gateway.server import Gateway
 from web.routes import accounts, bidding, bids, court, disclosure, files, lots, pages, settlement, system
 from web.state import AppState
 
@@ -59,11 +60,12 @@ def worker_name() -> str:
     return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
-def create_app(settings: Settings, *, background: bool = True) -> Starlette:
+def create_app(settings: Settings, *, background: bool = True, gateway: bool = True) -> Starlette:
     """Build the app for settings whose service URLs are resolved (see `core.services`).
 
     `background` runs this worker's share of the lifecycle clock and the bid persister;
-    tests that drive those by hand turn it off.
+    `gateway` starts the real-time gateway on `settings.ws_port` in the same event loop.
+    Tests that drive those by hand turn them off.
     """
     if settings.database_url is None or settings.redis_url is None:
         raise ValueError("create_app needs resolved service URLs; use core.services.resolved_services")
@@ -94,9 +96,15 @@ def create_app(settings: Settings, *, background: bool = True) -> Starlette:
             ]
             for task in tasks:
                 task.add_done_callback(report_background_failure)
+        realtime = Gateway(app.state.app) if gateway else None
+        if realtime is not None:
+            await realtime.start(settings.host, settings.ws_port)
+            app.state.gateway = realtime
         try:
             yield
         finally:
+            if realtime is not None:
+                await realtime.stop()
             for task in tasks:
                 task.cancel()
             # Cancellation is safe: an interrupted transaction rolls back and unacknowledged

@@ -41,7 +41,7 @@ async def truncate_all(engine: AsyncEngine) -> None:
 @contextlib.asynccontextmanager
 async def api_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client on an app built from `settings`, lifespan run, no background tasks."""
-    app = create_app(settings, background=False)
+    app = create_app(settings, background=False, gateway=False)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:

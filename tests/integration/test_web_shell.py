@@ -19,7 +19,7 @@ async def test_healthz_reports_both_services(api: httpx.AsyncClient) -> None:
 
 
 async def test_healthz_is_503_when_redis_is_down(settings: Settings, db_engine: AsyncEngine) -> None:
-    app = create_app(settings.replace(redis_url="redis://127.0.0.1:1/0"), background=False)
+    app = create_app(settings.replace(redis_url="redis://127.0.0.1:1/0"), background=False, gateway=False)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
@@ -30,7 +30,9 @@ async def test_healthz_is_503_when_redis_is_down(settings: Settings, db_engine: 
 
 async def test_healthz_is_503_when_postgres_is_down(settings: Settings) -> None:
     app = create_app(
-        settings.replace(database_url="postgresql://postgres@127.0.0.1:1/none"), background=False
+        settings.replace(database_url="postgresql://postgres@127.0.0.1:1/none"),
+        background=False,
+        gateway=False,
     )
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
@@ -95,7 +97,7 @@ async def test_bad_bodies_are_422_with_fields(api: httpx.AsyncClient, body: byte
 async def test_an_unexpected_exception_is_a_500_json_without_internals(
     settings: Settings, db_engine: AsyncEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    app = create_app(settings, background=False)
+    app = create_app(settings, background=False, gateway=False)
 
     async def boom(request: object) -> None:
         raise RuntimeError("secret internals")

@@ -1,0 +1,69 @@
+"""The WebSocket protocol's messages (PROTOCOL.md): typed, closed, decoded once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+MAX_MESSAGE_BYTES = 16 * 1024
+
+
+class Subscribe(msgspec.Struct, tag="subscribe", tag_field="type", forbid_unknown_fields=True):
+    lot_id: int
+    since_seq: int | None = None
+
+
+class Unsubscribe(msgspec.Struct, tag="unsubscribe", tag_field="type", forbid_unknown_fields=True):
+    lot_id: int
+
+
+class Bid(msgspec.Struct, tag="bid", tag_field="type", forbid_unknown_fields=True):
+    lot_id: int
+    amount: int
+    client_bid_id: str
+
+
+class Proxy(msgspec.Struct, tag="proxy", tag_field="type", forbid_unknown_fields=True):
+    lot_id: int
+    max_amount: int
+
+
+class Ping(msgspec.Struct, tag="ping", tag_field="type", forbid_unknown_fields=True):
+    pass
+
+
+ClientMessage = Subscribe | Unsubscribe | Bid | Proxy | Ping
+
+_decoder: msgspec.json.Decoder[ClientMessage] = msgspec.json.Decoder(ClientMessage)
+_encoder = msgspec.json.Encoder()
+
+
+class ProtocolError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def decode(raw: str | bytes) -> ClientMessage:
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise ProtocolError("too_large", f"messages are at most {MAX_MESSAGE_BYTES} bytes")
+    try:
+        message: ClientMessage = _decoder.decode(raw)
+        return message
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        if "`$.type`" in text or "missing required field `type`" in text:
+            raise ProtocolError("unknown_type", f"unknown message type: {text}") from None
+        raise ProtocolError("invalid_message", text) from None
+    except msgspec.DecodeError:
+        raise ProtocolError("invalid_json", "messages are JSON objects") from None
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    return _encoder.encode(message)
+
+
+def error(code: str, message: str) -> bytes:
+    return encode({"type": "error", "code": code, "message": message})
