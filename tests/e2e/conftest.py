@@ -28,6 +28,7 @@ class Server:
     process: subprocess.Popen[str]
     base_url: str
     log_path: Path
+    ws_url: str = ""
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:]
@@ -56,7 +57,7 @@ def start_server(environ: dict[str, str], data_dir: Path, *args: str, timeout_s:
             stderr=subprocess.STDOUT,
             text=True,
         )
-    server = Server(process, f"http://127.0.0.1:{port}", log_path)
+    server = Server(process, f"http://127.0.0.1:{port}", log_path, f"ws://127.0.0.1:{ws_port}/ws")
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -307,3 +307,30 @@ async def test_handshake_rules(gateway: Live) -> None:
     async with connect(gateway.url, additional_headers=cookie, origin="http://127.0.0.1:8000") as ws:  # type: ignore[arg-type]
         await ws.send(json.dumps({"type": "bid", "lot_id": lot_id, "amount": 100_000, "client_bid_id": "c"}))
         assert (await receive(ws))["accepted"] is True
+
+
+async def test_a_slow_watcher_is_skipped_then_resynced_and_never_slows_the_others(
+    gateway: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from web.gateway import hub as hub_module
+
+    lot_id, (a, b) = await live_lot(gateway)
+    async with connect(gateway.url) as fast, connect(gateway.url) as slow:
+        for ws in (fast, slow):
+            await ws.send(json.dumps({"type": "subscribe", "lot_id": lot_id}))
+            await receive(ws)
+        slow_port = slow.local_address[1]
+
+        def buffered(connection: Any) -> int:  # the slow socket's write buffer looks full
+            remote = connection.remote_address
+            return 10**9 if remote and remote[1] == slow_port else 0
+
+        monkeypatch.setattr(hub_module, "buffered", buffered)
+        for n in range(5):
+            await gateway.engine.bid(lot_id, (a, b)[n % 2].registration_id, 100_000 + n * 1_000, f"s{n}")
+        assert [(await receive(fast))["seq"] for _ in range(5)] == [1, 2, 3, 4, 5]
+        monkeypatch.setattr(hub_module, "buffered", lambda connection: 0)  # it drains
+        resync = await receive(slow, timeout=3)
+        assert (resync["type"], resync["seq"]) == ("snapshot", 5)  # the client sees the jump and resyncs
+        await gateway.engine.bid(lot_id, b.registration_id, 105_000, "after")
+        assert (await receive(slow))["seq"] == 6 and (await receive(fast))["seq"] == 6
