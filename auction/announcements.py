@@ -164,3 +164,15 @@ def result_notice(court: Court, prop: Property, lot: Lot, winner_code: str | Non
         f"{prop.title}于 {cst(lot.closed_at or lot.end_at)} 竞价结束，无人出价，本次拍卖流拍。",
         f"The auction of {prop.title} ended at {cst(lot.closed_at or lot.end_at)} without a bid.",
     )
+
+
+def default_notice(court: Court, prop: Property, bidder_code: str) -> Notice:
+    return Notice(
+        AnnouncementKind.RESULT,
+        f"{prop.title}悔拍公告",
+        f"{prop.title}: the buyer defaulted",
+        f"{prop.title}的买受人（竞买号 {bidder_code}）未在期限内支付余款，{court.name}认定其悔拍，保证金不予退还，"
+        "该买受人不得参加本标的的再次拍卖。",
+        f"The buyer of {prop.title} (bidder {bidder_code}) did not pay the balance in time: {court.name} declares a "
+        "default; the deposit is forfeited and the defaulter may not bid when the lot is offered again.",
+    )

@@ -297,6 +297,9 @@ async def file_objection(
         plan_id=plan.id, creditor_user_id=user.id, reason=reason.strip(), disputed_claim_ids=disputed
     )
     session.add(objection)
+    session.add(
+        TimelineEvent(case_id=plan.case_id, kind=TimelineKind.OBJECTION_FILED, detail=f"plan {plan.id}")
+    )
     await session.execute(
         sa.update(AllocationLine)
         .where(AllocationLine.plan_id == plan.id, AllocationLine.claim_id.in_(disputed))
@@ -321,6 +324,9 @@ async def resolve_objection(
     elif revised:
         raise ValidationFailed("a dismissal changes no line", fields={"lines": "not_allowed"})
     objection.status, objection.resolved_at, objection.resolved_by = decision, utcnow(), user.id
+    session.add(
+        TimelineEvent(case_id=plan.case_id, kind=TimelineKind.OBJECTION_RESOLVED, detail=f"{decision.value}")
+    )
     await session.flush()
     still_disputed = set()
     for other in await session.scalars(
@@ -376,6 +382,9 @@ async def finalize_plan(session: AsyncSession, user: User, plan_id: int) -> Allo
     if open_objections:
         raise Conflict("objections are still open", code="objections_open")
     plan.status, plan.finalized_at = PlanStatus.FINAL, utcnow()
+    session.add(
+        TimelineEvent(case_id=plan.case_id, kind=TimelineKind.ALLOCATION_FINAL, detail=f"plan {plan.id}")
+    )
     await session.flush()
     return plan
 

@@ -83,6 +83,9 @@ class TimelineKind(enum.StrEnum):
     RESUMED = "resumed"
     CANCELLED = "cancelled"
     ALLOCATION_PUBLISHED = "allocation_published"
+    OBJECTION_FILED = "objection_filed"
+    OBJECTION_RESOLVED = "objection_resolved"
+    ALLOCATION_FINAL = "allocation_final"
     DISTRIBUTED = "distributed"
     CLOSED = "closed"
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction.access import lot_for_staff, require_staff_of
-from auction.announcements import auction_notice, priority_holder_notice, status_notice
+from auction.announcements import auction_notice, default_notice, priority_holder_notice, status_notice
 from auction.deposits import move_deposit
 from auction.enums import AnnouncementKind, DepositStatus, LotStatus, SaleKind, TimelineKind
 from auction.errors import Conflict, NotFound, ValidationFailed
@@ -278,6 +278,14 @@ async def default_lot(session: AsyncSession, user: User, lot_id: int) -> Lot:
     await move_deposit(session, winner, DepositStatus.FORFEITED, case_id=case_id)
     await transition(session, lot, LotStatus.DEFAULTED, actor_user_id=user.id)
     await add_timeline(session, lot, TimelineKind.DEFAULTED, winner.bidder_code)
+    court, _, prop = await records_of(session, lot)
+    await publish(
+        session,
+        default_notice(court, prop, winner.bidder_code),
+        court_id=court.id,
+        case_id=case_id,
+        lot_id=lot.id,
+    )
     return lot
 
 

@@ -342,6 +342,11 @@ async def test_a_case_paid_in_full_closes(
     ).status_code == 200
     timeline = (await api.get(f"/api/v1/cases/{case['id']}/timeline", headers=creditor.headers)).json()
     assert timeline["status"] == "closed_satisfied"
-    assert [e["kind"] for e in timeline["events"]][-3:] == ["allocation_published", "distributed", "closed"]
+    assert [e["kind"] for e in timeline["events"]][-4:] == [
+        "allocation_published",
+        "allocation_final",
+        "distributed",
+        "closed",
+    ]
     twice = await api.post(f"/api/v1/allocation-plans/{plan['id']}/disburse", headers=staff.headers)
     assert twice.status_code == 409

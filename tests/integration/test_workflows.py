@@ -279,6 +279,8 @@ async def test_default_forfeits_the_deposit_and_bars_the_defaulter(
     defaulted = await api.post(f"/api/v1/lots/{lot_id}/default", headers=staff.headers)
     assert defaulted.json()["status"] == "defaulted"
     assert (await api.get(f"/lots/{lot_id}/confirmation.pdf")).status_code == 200  # the record stays
+    notices = (await api.get(f"/api/v1/announcements?lot_id={lot_id}")).json()["items"]
+    assert any("悔拍" in n["title_zh"] for n in notices)
     async with committed() as session:
         assert await ledger.balance(session, case_forfeits(case_id)) == -70_000
 
