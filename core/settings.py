@@ -46,6 +46,7 @@ ENVIRONMENT: Final[dict[str, tuple[str, str]]] = {
     "AUCTION_WS_PORT": ("real-time gateway port", "8001"),
     "AUCTION_PUBLIC_WS_URL": ("gateway URL given to browsers when a proxy serves it elsewhere", "derived"),
     "AUCTION_WORKERS": ("worker processes", "1"),
+    "AUCTION_WS_RATE": ("messages a second one WebSocket connection may send (bursts of twice that)", "20"),
     "LOG_LEVEL": ("logging level", "INFO"),
 }
 
@@ -69,6 +70,7 @@ class Settings:
     ws_port: int
     public_ws_url: str | None
     workers: int
+    ws_rate: int
     log_level: str
 
     @classmethod
@@ -104,6 +106,7 @@ class Settings:
             ws_port=reader.integer("AUCTION_WS_PORT", 8001, minimum=0),
             public_ws_url=environ.get("AUCTION_PUBLIC_WS_URL") or None,
             workers=reader.integer("AUCTION_WORKERS", 1, minimum=1),
+            ws_rate=reader.integer("AUCTION_WS_RATE", 20, minimum=1),
             log_level=reader.choice_str("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
         )
 

@@ -40,17 +40,18 @@ from web.state import AppState
 log = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 1024 * 1024  # beyond this the library closes the connection (1009)
-RATE_PER_S = 20.0
-BURST = 40.0
 WATCHER_REPORT_S = 10.0
 
 
 @dataclass
 class TokenBucket:
-    rate: float = RATE_PER_S
-    burst: float = BURST
-    tokens: float = BURST
+    rate: float
+    burst: float
+    tokens: float = 0.0
     at: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        self.tokens = self.burst
 
     def take(self) -> bool:
         now = time.monotonic()
@@ -65,9 +66,9 @@ class TokenBucket:
 @dataclass
 class Client:
     user_id: int | None
+    bucket: TokenBucket
     subscriptions: set[int] = field(default_factory=set)
     registrations: dict[int, int] = field(default_factory=dict)  # lot -> registration id
-    bucket: TokenBucket = field(default_factory=TokenBucket)
 
 
 def _same_site(origin: str | None, host: str | None) -> bool:
@@ -145,13 +146,17 @@ class Gateway:
             if user is None:
                 return connection.respond(HTTPStatus.UNAUTHORIZED, "the token or session is not valid\n")
             user_id = user.id
-        self.clients[connection] = Client(user_id)
+        self.clients[connection] = self.new_client(user_id)
         return None
+
+    def new_client(self, user_id: int | None) -> Client:
+        rate = float(self.state.settings.ws_rate)
+        return Client(user_id, TokenBucket(rate, 2 * rate))
 
     # -- a connection ------------------------------------------------------------------
 
     async def handle(self, connection: ServerConnection) -> None:
-        client = self.clients.setdefault(connection, Client(None))
+        client = self.clients.get(connection) or self.clients.setdefault(connection, self.new_client(None))
         try:
             async for raw in connection:
                 await self.on_message(connection, client, raw)
