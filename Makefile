@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest install install-dev clean bench bench-engine
+.PHONY: help run test lint typecheck pytest install install-dev clean bench bench-engine bench-realtime
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -46,7 +46,10 @@ test: lint typecheck pytest ## everything CI runs: ruff, mypy and every test
 bench-engine: $(DEV_STAMP) ## bids/s through BiddingEngine vs redis-benchmark on the same script
 	$(BIN)/python -m load_tests.bench_engine
 
-bench: bench-engine ## every benchmark (results in load_tests/results/)
+bench-realtime: $(DEV_STAMP) ## the gateway: hot lot, 10 000-watcher fan-out, memory, bare baseline, 2 workers
+	$(BIN)/python -m load_tests.bench_realtime
+
+bench: bench-engine bench-realtime ## every benchmark (results in load_tests/results/)
 
 clean: ## remove the virtualenv and the embedded services' data
 	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache
