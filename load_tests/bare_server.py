@@ -20,18 +20,24 @@ async def main(port: int, rate: float, seconds: float) -> None:
     watchers: set[ServerConnection] = set()
 
     async def broadcast() -> None:
+        started = time.monotonic()
         for seq in range(1, int(rate * seconds) + 1):
             frame = json.dumps({"type": "bid", "lot_id": 1, "seq": seq, "at_ms": int(time.time() * 1000)})
             websockets.broadcast(watchers, frame)
-            await asyncio.sleep(1 / rate)
+            await asyncio.sleep(max(0.0, started + seq / rate - time.monotonic()))
 
     async def handler(connection: ServerConnection) -> None:
-        async for message in connection:
-            if message == "start":
-                asyncio.get_running_loop().create_task(broadcast())
-            else:
-                watchers.add(connection)
-                await connection.send(json.dumps({"type": "snapshot", "lot_id": 1, "seq": 0}))
+        try:
+            async for message in connection:
+                if message == "start":
+                    asyncio.get_running_loop().create_task(broadcast())
+                else:
+                    watchers.add(connection)
+                    await connection.send(json.dumps({"type": "snapshot", "lot_id": 1, "seq": 0}))
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            watchers.discard(connection)
 
     async with serve(handler, "127.0.0.1", port, compression=None, max_size=2**20):
         print("ready", flush=True)

@@ -71,7 +71,9 @@ class Watcher(WSListener):  # type: ignore[misc]
             self.stats.snapshots += 1
 
 
-async def _watch(url: str, lot_id: int, count: int, ready: Any, stop_after_s: float) -> dict[str, Any]:
+async def _watch(
+    url: str, lot_id: int, count: int, ready: Any, expected: int, timeout_s: float
+) -> dict[str, Any]:
     stats = WatcherStats(per_connection=[0] * count)
     transports = []
     for start in range(0, count, CONNECT_BATCH):
@@ -85,7 +87,10 @@ async def _watch(url: str, lot_id: int, count: int, ready: Any, stop_after_s: fl
     while stats.snapshots < count:
         await asyncio.sleep(0.05)
     ready.put(count)
-    await asyncio.sleep(stop_after_s)
+    # Until every connection has every event, or the time is up (then the shortfall is a loss).
+    deadline = time.monotonic() + timeout_s
+    while min(stats.per_connection) < expected and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
     for transport in transports:
         transport.disconnect()
     return {
@@ -96,8 +101,10 @@ async def _watch(url: str, lot_id: int, count: int, ready: Any, stop_after_s: fl
     }
 
 
-def watcher_process(url: str, lot_id: int, count: int, ready: Any, results: Any, stop_after_s: float) -> None:
-    results.put(asyncio.run(_watch(url, lot_id, count, ready, stop_after_s)))
+def watcher_process(
+    url: str, lot_id: int, count: int, ready: Any, results: Any, expected: int, timeout_s: float
+) -> None:
+    results.put(asyncio.run(_watch(url, lot_id, count, ready, expected, timeout_s)))
 
 
 # -- bidders ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ connections over the workers and no worker is a single point of failure for the 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import signal
@@ -32,8 +33,22 @@ def reuse_port_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def tune_garbage_collector() -> None:
+    """Keep full collections off the fan-out path.
+
+    With ten thousand sockets a worker holds millions of objects; the default thresholds run a
+    full collection every few seconds, each a pause of tens to hundreds of milliseconds in
+    which no event reaches anyone (make bench-realtime showed the p99 tail). Objects alive at
+    start-up are moved out of the collector's sight, and young collections run less often.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 1_000)
+
+
 async def serve_worker(settings: Settings) -> None:
     """Serve the app on this process's own SO_REUSEPORT socket until told to stop."""
+    tune_garbage_collector()
     config = uvicorn.Config(
         create_app(settings),
         log_level=settings.log_level.lower(),
