@@ -99,6 +99,7 @@ async def add_claim(session: AsyncSession, user: User, case_id: int, new: NewCla
         errors["creditor_user_id"] = "no_such_user"
     if errors:
         raise ValidationFailed("the claim cannot be recorded", fields=errors)
+    case.updated_at = dt.datetime.now(dt.UTC)  # what is owed changed: exports pick it up
     claim = Claim(
         case_id=case.id,
         creditor_user_id=new.creditor_user_id,

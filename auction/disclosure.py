@@ -73,39 +73,6 @@ async def list_announcements(session: AsyncSession, page: int, lot_id: int | Non
     }
 
 
-async def search_dishonest(session: AsyncSession, query: str | None, page: int) -> dict[str, Any]:
-    select = sa.select(DishonestPerson)
-    if query:
-        pattern = f"%{_escape_like(query.strip())}%"
-        select = select.where(
-            sa.or_(
-                DishonestPerson.name.ilike(pattern, escape="\\"),
-                DishonestPerson.id_number_masked.ilike(pattern, escape="\\"),
-                DishonestPerson.case_number.ilike(pattern, escape="\\"),
-            )
-        )
-    total = await session.scalar(sa.select(sa.func.count()).select_from(select.subquery()))
-    rows = await session.scalars(
-        select.order_by(DishonestPerson.listed_at.desc(), DishonestPerson.id)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    )
-    items = [
-        {
-            "id": p.id,
-            "name": p.name,
-            "kind": p.kind.value,
-            "id_number": p.id_number_masked,
-            "court": p.court_name,
-            "case_number": p.case_number,
-            "obligation": p.obligation,
-            "listed_at": p.listed_at.isoformat(),
-        }
-        for p in rows
-    ]
-    return {"items": items, "page": page, "page_size": PAGE_SIZE, "total": total or 0}
-
-
 @dataclass(frozen=True, slots=True)
 class ImportReport:
     imported: int
@@ -190,6 +157,13 @@ async def case_timeline(session: AsyncSession, user: User, case_id: int) -> dict
         if user.role is Role.BIDDER:
             raise NotFound("no such case")  # a stranger learns nothing, not even that it exists
         require_staff_of(user, case.court_id)
+    return await timeline_json(session, case.id)
+
+
+async def timeline_json(session: AsyncSession, case_id: int) -> dict[str, Any]:
+    """Every node of the case in order. Precondition: the caller may see this case."""
+    case = await session.get(EnforcementCase, case_id)
+    assert case is not None
     events = await session.scalars(
         sa.select(TimelineEvent)
         .where(TimelineEvent.case_id == case_id)

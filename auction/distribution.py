@@ -467,6 +467,7 @@ async def disburse_plan(session: AsyncSession, user: User, plan_id: int) -> Allo
             idempotency_key=f"{key}:payout:debtor",
         )
     plan.status, plan.disbursed_at = PlanStatus.DISBURSED, utcnow()
+    case.updated_at = utcnow()
     await session.flush()
     session.add(TimelineEvent(case_id=case.id, kind=TimelineKind.DISTRIBUTED, detail=f"plan {plan.id}"))
     unpaid = sum(left for _, left in await _outstanding_claims(session, case.id))

@@ -93,3 +93,22 @@ class TimelineKind(enum.StrEnum):
 class FileKind(enum.StrEnum):
     PHOTO = "photo"
     DOCUMENT = "document"
+
+
+class Channel(enum.StrEnum):
+    IN_APP = "in_app"
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"  # gave up after the last attempt
+
+
+class ClueStatus(enum.StrEnum):
+    NEW = "new"
+    VERIFIED = "verified"
+    USELESS = "useless"
+    ACTED_ON = "acted_on"

@@ -99,3 +99,21 @@ def stored_path(data_dir: Path, stored_name: str) -> Path:
     if not STORED_NAME.match(stored_name):
         raise NotFound("no such file")
     return uploads_dir(data_dir) / stored_name
+
+
+def store_attachment(data_dir: Path, content: bytes) -> str:
+    """Store a clue's photo or PDF the same way as property files; return its stored name."""
+    if not content:
+        raise ValidationFailed("the file is empty", fields={"file": "empty"})
+    if len(content) > MAX_BYTES[FileKind.DOCUMENT]:
+        raise ValidationFailed("the file is too large", fields={"file": "too_large"})
+    detected = sniff(content[:16])
+    if detected is None:
+        raise ValidationFailed(
+            "only JPEG, PNG or WebP photos and PDF documents", fields={"file": "unsupported_type"}
+        )
+    stored_name = f"{secrets.token_hex(16)}.{detected.extension}"
+    folder = uploads_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / stored_name).write_bytes(content)
+    return stored_name

@@ -40,6 +40,14 @@ ENVIRONMENT: Final[dict[str, tuple[str, str]]] = {
     "AUCTION_OBJECTION_SECONDS": ("sandbox only: objection period of allocation plans in seconds", "60"),
     "SECRET_KEY": ("signs sessions and CSRF tokens; required under spc2016", "generated under sandbox"),
     "PAYMENT_WEBHOOK_SECRET": ("HMAC key of the signed-webhook payment provider; unset disables it", "unset"),
+    "SMTP_HOST": (
+        "mail server for e-mail notifications; unset writes them to DATA_DIR/outbox instead",
+        "unset",
+    ),
+    "SMTP_PORT": ("mail server port (STARTTLS is used when the server offers it)", "587"),
+    "SMTP_USER": ("mail server user", "unset"),
+    "SMTP_PASSWORD": ("mail server password", "unset"),
+    "SMTP_FROM": ("sender address of notifications", "noreply@localhost"),
     "DATA_DIR": ("folder for embedded services, uploads and generated documents", ".data"),
     "AUCTION_HOST": ("address the web app and the gateway bind to", "127.0.0.1"),
     "AUCTION_PORT": ("HTTP port", "8000"),
@@ -64,6 +72,11 @@ class Settings:
     objection_seconds: int
     secret_key: str
     payment_webhook_secret: str | None
+    smtp_host: str | None
+    smtp_port: int
+    smtp_user: str | None
+    smtp_password: str | None
+    smtp_from: str
     data_dir: Path
     host: str
     port: int
@@ -100,6 +113,11 @@ class Settings:
             objection_seconds=reader.integer("AUCTION_OBJECTION_SECONDS", 60, minimum=1),
             secret_key=secret,
             payment_webhook_secret=environ.get("PAYMENT_WEBHOOK_SECRET") or None,
+            smtp_host=environ.get("SMTP_HOST") or None,
+            smtp_port=reader.integer("SMTP_PORT", 587, minimum=1),
+            smtp_user=environ.get("SMTP_USER") or None,
+            smtp_password=environ.get("SMTP_PASSWORD") or None,
+            smtp_from=environ.get("SMTP_FROM") or "noreply@localhost",
             data_dir=data_dir.resolve(),
             host=environ.get("AUCTION_HOST") or "127.0.0.1",
             port=reader.integer("AUCTION_PORT", 8000, minimum=0),

@@ -70,3 +70,40 @@ COMMISSION_BANDS = (
 
 def commission_cap(sale_price: int) -> int:
     return progressive(sale_price, COMMISSION_BANDS)
+
+
+@dataclass(frozen=True, slots=True)
+class BandPart:
+    lower: int  # fen
+    upper: int | None
+    rate_bp: int | None  # None for the flat fee
+    base: int  # the part of the amount in this band
+    fee: int  # this band's share (rounded on its own for display; the total is rounded once)
+
+
+def enforcement_fee_breakdown(amount_enforced: int) -> list[BandPart]:
+    """How the fee is made up, band by band, for the public fee calculator."""
+    if amount_enforced <= 0:
+        return []
+    parts = [
+        BandPart(
+            0,
+            ENFORCEMENT_FLAT_UP_TO,
+            None,
+            min(amount_enforced, ENFORCEMENT_FLAT_UP_TO),
+            ENFORCEMENT_FLAT_FEE,
+        )
+    ]
+    lower = ENFORCEMENT_FLAT_UP_TO
+    for band in ENFORCEMENT_BANDS:
+        if amount_enforced <= lower:
+            break
+        upper = amount_enforced if band.up_to is None else min(amount_enforced, band.up_to)
+        base = upper - lower
+        parts.append(
+            BandPart(lower, band.up_to, band.rate_bp, base, (base * band.rate_bp + BASIS // 2) // BASIS)
+        )
+        if band.up_to is None:
+            break
+        lower = band.up_to
+    return parts

@@ -22,6 +22,7 @@ from starlette.templating import Jinja2Templates
 from auction.bid_log import BidPersister
 from auction.errors import AuctionError
 from auction.lifecycle import LotScheduler
+from auction.notifications import NotificationDispatcher, notifiers_for
 from auction.rules import profile_for
 from bidding_engine.engine import BiddingEngine
 from core.db import create_engine, session_factory
@@ -29,7 +30,19 @@ from core.redis import connect as connect_redis
 from core.settings import Settings
 from web import errors, formatting
 from web.gateway.server import Gateway
-from web.routes import accounts, bidding, bids, court, disclosure, files, lots, pages, settlement, system
+from web.routes import (
+    accounts,
+    bidding,
+    bids,
+    court,
+    disclosure,
+    enforcement,
+    files,
+    lots,
+    pages,
+    settlement,
+    system,
+)
 from web.state import AppState
 
 WEB_DIR = Path(__file__).parent
@@ -93,6 +106,9 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             tasks = [
                 asyncio.create_task(LotScheduler(engine, sessions, profile).run(), name="lifecycle"),
                 asyncio.create_task(BidPersister(engine, sessions, worker_name()).run(), name="persister"),
+                asyncio.create_task(
+                    NotificationDispatcher(sessions, notifiers_for(settings)).run(), name="notifications"
+                ),
             ]
             for task in tasks:
                 task.add_done_callback(report_background_failure)
@@ -130,6 +146,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             *disclosure.routes,
             *files.routes,
             *settlement.routes,
+            *enforcement.routes,
             *pages.routes,
             Mount("/static", app=StaticFiles(directory=WEB_DIR / "static"), name="static"),
         ],

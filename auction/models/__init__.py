@@ -5,6 +5,7 @@ import settlement.models  # noqa: F401  (the rest of the schema)
 from auction.models.accounts import ApiToken, Court, User
 from auction.models.cases import Claim, EnforcementCase, Property, PropertyFile, TimelineEvent
 from auction.models.disclosure import Announcement, DishonestPerson
+from auction.models.engagement import CaseSubscription, Clue, Notification
 from auction.models.lots import (
     Bid,
     Lot,
@@ -20,12 +21,15 @@ __all__ = [
     "Announcement",
     "ApiToken",
     "Bid",
+    "CaseSubscription",
     "Claim",
+    "Clue",
     "Court",
     "DishonestPerson",
     "EnforcementCase",
     "Lot",
     "LotTransition",
+    "Notification",
     "Payment",
     "PaymentEvent",
     "PriorityHolder",

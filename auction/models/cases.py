@@ -28,6 +28,8 @@ class EnforcementCase(Base):
     filed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # What the public lists show changed: the export cursor (updated_since) follows it.
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
 
 class Property(Base):

@@ -149,9 +149,27 @@ ALLOWED = {
     "GET /announcements": set(ROLES),
     "GET /disclosure/dishonest": set(ROLES),
     "GET /stats": set(ROLES),
+    "POST /cases/{case}/measures": {"staff", "admin"},
+    "POST /cases/{case}/rewards": {"staff", "admin"},
+    "POST /cases/{case}/subscription": {"creditor"},
+    "POST /cases/{case}/clues": set(ROLES) - {"anonymous"},
+    "GET /clues": {"staff", "other_staff", "admin"},
+    "GET /me/inbox": set(ROLES) - {"anonymous"},
+    "GET /me/clues": set(ROLES) - {"anonymous"},
+    "GET /me/cases": set(ROLES) - {"anonymous"},
+    "POST /cases/{case}/allocation-plans": {"staff", "admin"},
+    "GET /disclosure/subjects": set(ROLES),
+    "GET /disclosure/subjects.csv": set(ROLES),
+    "GET /fees/enforcement?amount=100": set(ROLES),
 }
 # Where a refusal must not even reveal that the thing exists.
-REFUSED_AS = {("GET /cases/{case}/timeline", "bidder"): 404}
+REFUSED_AS = {
+    ("GET /cases/{case}/timeline", "bidder"): 404,
+    # Subscribing is for the case's parties: anyone else is told there is no such case of theirs.
+    **{
+        ("POST /cases/{case}/subscription", role): 404 for role in ("bidder", "other_staff", "staff", "admin")
+    },
+}
 BODIES = {
     "POST /cases": {"case_number": "(2026)矩阵1号", "debtor": {"name": "乙", "kind": "natural"}},
     "POST /cases/{case}/claims": {"creditor_name": "丙", "kind": "ordinary", "amount": 1_000},
@@ -168,6 +186,10 @@ BODIES = {
     "POST /lots/{lot}/priority-holders": {"user_id": "{bidder}", "rank": 1},
     "POST /lots/{lot}/bids": {"amount": 700_000, "client_bid_id": "matrix"},
     "PUT /lots/{lot}/proxy": {"max_amount": 800_000},
+    "POST /cases/{case}/measures": {"description": "查封"},
+    "POST /cases/{case}/rewards": {"amount": 100, "text_zh": "悬赏"},
+    "POST /cases/{case}/subscription": {"channels": []},
+    "POST /cases/{case}/clues": {"text": "一条财产线索"},
 }
 
 

@@ -57,3 +57,16 @@ def test_schedules_never_decrease(a: int, b: int) -> None:
 def test_negative_amounts_are_refused() -> None:
     with pytest.raises(ValueError, match="never negative"):
         commission_cap(-1)
+
+
+def test_the_breakdown_shows_each_band_and_adds_up() -> None:
+    from settlement.fees import enforcement_fee_breakdown
+
+    parts = enforcement_fee_breakdown(1_000_000 * YUAN)
+    assert [(p.rate_bp, p.base // YUAN, p.fee // YUAN) for p in parts] == [
+        (None, 10_000, 50),
+        (150, 490_000, 7_350),
+        (100, 500_000, 5_000),
+    ]
+    assert sum(p.fee for p in parts) == enforcement_fee(1_000_000 * YUAN)
+    assert enforcement_fee_breakdown(0) == []

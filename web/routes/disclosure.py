@@ -41,14 +41,6 @@ async def announcement(request: Request) -> JSONResponse:
         return JSONResponse(disclosure.announcement_json(found))
 
 
-async def dishonest(request: Request) -> JSONResponse:
-    query = request.query_params.get("q")
-    if query is not None and len(query) > 100:
-        raise ValidationFailed("the search is too long", fields={"q": "too_long"})
-    async with app_state(request).sessions() as session:
-        return JSONResponse(await disclosure.search_dishonest(session, query, page_of(request)))
-
-
 async def stats(request: Request) -> JSONResponse:
     async with app_state(request).sessions() as session:
         return JSONResponse(await disclosure.platform_stats(session))
@@ -64,7 +56,6 @@ async def timeline(request: Request) -> JSONResponse:
 routes = [
     Route("/api/v1/announcements", announcements, methods=["GET"]),
     Route("/api/v1/announcements/{announcement_id}", announcement, methods=["GET"]),
-    Route("/api/v1/disclosure/dishonest", dishonest, methods=["GET"]),
     Route("/api/v1/stats", stats, methods=["GET"]),
     Route("/api/v1/cases/{case_id}/timeline", timeline, methods=["GET"]),
 ]

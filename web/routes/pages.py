@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from auction import accounts
+from auction import accounts, notifications
 from auction.accounts import SESSION_LIFETIME
 from auction.confirmation import confirmation, confirmation_pdf
 from auction.enums import LotStatus, Role
 from auction.errors import Conflict, RateLimited, Unauthenticated, ValidationFailed
 from auction.models import Lot, Property, User
+from settlement.fees import enforcement_fee, enforcement_fee_breakdown
 from web.auth import (
     SESSION_COOKIE,
     check_csrf,
@@ -22,6 +25,7 @@ from web.auth import (
     set_csrf_cookie,
     sign_in,
 )
+from web.formatting import cst
 from web.routes.court import path_id
 from web.routes.system import public_ws_url
 from web.state import app_state
@@ -168,8 +172,54 @@ async def confirmation_pdf_file(request: Request) -> Response:
     )
 
 
+def parse_yuan(text: str) -> int | None:
+    """'1234.5' → 123450 fen; None for anything else."""
+    whole, _, cents = text.strip().partition(".")
+    if not whole.isdigit() or len(whole) > 13 or (cents and (not cents.isdigit() or len(cents) > 2)):
+        return None
+    return int(whole) * 100 + int(cents.ljust(2, "0") or 0)
+
+
+async def fee_page(request: Request) -> Response:
+    text = request.query_params.get("amount", "")
+    context: dict[str, object] = {"amount_text": text[:16], "bands": [], "total": 0, "error": None}
+    if text:
+        amount = parse_yuan(text)
+        if amount is None:
+            context["error"] = (
+                "请输入金额，例如 1000000 或 1234.56。Enter an amount such as 1000000 or 1234.56."
+            )
+        else:
+            context["bands"] = enforcement_fee_breakdown(amount)
+            context["total"] = enforcement_fee(amount)
+    return render(request, "service/fees.html", context, status_code=422 if context["error"] else 200)
+
+
+async def rules_page(request: Request) -> Response:
+    return render(request, "service/rules.html", {})
+
+
+async def objections_page(request: Request) -> Response:
+    return render(request, "service/objections.html", {})
+
+
+async def inbox_page(request: Request) -> Response:
+    async with app_state(request).sessions() as session:
+        user = await optional_user(request, session)
+        if user is None:
+            return RedirectResponse("/login?next=/inbox", status_code=303)
+        items = await notifications.inbox(session, user)
+    for item in items:
+        item["at_text"] = cst(dt.datetime.fromisoformat(str(item["at"])))
+    return render(request, "inbox.html", {"items": items}, current_user=user)
+
+
 routes = [
     Route("/", home, methods=["GET"]),
+    Route("/service/fees", fee_page, methods=["GET"]),
+    Route("/service/rules", rules_page, methods=["GET"]),
+    Route("/service/objections", objections_page, methods=["GET"]),
+    Route("/inbox", inbox_page, methods=["GET"]),
     Route("/lots/{lot_id}/confirmation", confirmation_page, methods=["GET"]),
     Route("/lots/{lot_id}/confirmation.pdf", confirmation_pdf_file, methods=["GET"]),
     Route("/login", login_page, methods=["GET"]),
