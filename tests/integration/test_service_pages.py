@@ -35,3 +35,28 @@ async def test_inbox_page_needs_a_sign_in(
     await api.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": csrf_of(login)})
     page = await api.get("/inbox")
     assert page.status_code == 200 and "暂无通知" in page.text
+
+
+async def test_announcement_pages_show_rewards(
+    api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession]
+) -> None:
+    from tests.integration.test_workflows import court_and_staff
+
+    _, staff = await court_and_staff(api, committed)
+    case = (
+        await api.post(
+            "/api/v1/cases",
+            headers=staff.headers,
+            json={"case_number": "(2026)浙0106执悬赏页号", "debtor": {"name": "吴某", "kind": "legal"}},
+        )
+    ).json()
+    made = await api.post(
+        f"/api/v1/cases/{case['id']}/rewards",
+        headers=staff.headers,
+        json={"amount": 1_000_000, "text_zh": "悬赏查找被执行人的财产"},
+    )
+    listing = await api.get("/announcements?kind=reward")
+    assert listing.status_code == 200 and "悬赏公告" in listing.text
+    page = await api.get(f"/announcements/{made.json()['announcement_id']}")
+    assert page.status_code == 200 and "悬赏查找被执行人的财产" in page.text and "吴某" in page.text
+    assert (await api.get("/announcements/999999", headers={"accept": "text/html"})).status_code == 404

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -14,7 +15,7 @@ from auction.accounts import SESSION_LIFETIME
 from auction.confirmation import confirmation, confirmation_pdf
 from auction.enums import LotStatus, Role
 from auction.errors import Conflict, RateLimited, Unauthenticated, ValidationFailed
-from auction.models import Lot, Property, User
+from auction.models import Announcement, Lot, Property, User
 from settlement.fees import enforcement_fee, enforcement_fee_breakdown
 from web.auth import (
     SESSION_COOKIE,
@@ -214,8 +215,72 @@ async def inbox_page(request: Request) -> Response:
     return render(request, "inbox.html", {"items": items}, current_user=user)
 
 
+ANNOUNCEMENT_KINDS = (
+    ("auction", "拍卖公告 Auctions"),
+    ("result", "结果 Results"),
+    ("confirmation", "确认书 Confirmations"),
+    ("reward", "悬赏 Rewards"),
+    ("allocation", "分配 Allocations"),
+    ("suspension", "中止 Suspensions"),
+    ("cancellation", "撤回 Withdrawals"),
+)
+PUBLIC_KINDS = frozenset(kind for kind, _ in ANNOUNCEMENT_KINDS) | {"resumption"}
+
+
+async def announcements_page(request: Request) -> Response:
+    kind = request.query_params.get("kind") or None
+    page_raw = request.query_params.get("page", "1")
+    page = int(page_raw) if page_raw.isdigit() and 0 < int(page_raw) <= 10_000 else 1
+    if kind is not None and kind not in PUBLIC_KINDS:
+        kind = None
+    async with app_state(request).sessions() as session:
+        current = await optional_user(request, session)
+        query = sa.select(Announcement).where(Announcement.kind.in_(PUBLIC_KINDS))
+        if kind:
+            query = query.where(Announcement.kind == kind)
+        rows = list(
+            await session.scalars(
+                query.order_by(Announcement.published_at.desc(), Announcement.id.desc())
+                .offset((page - 1) * 20)
+                .limit(21)
+            )
+        )
+    items = [
+        {
+            "id": a.id,
+            "kind": a.kind.value,
+            "title_zh": a.title_zh,
+            "title_en": a.title_en,
+            "published_text": cst(a.published_at),
+        }
+        for a in rows[:20]
+    ]
+    context = {
+        "items": items,
+        "kinds": ANNOUNCEMENT_KINDS,
+        "selected": kind,
+        "page": page,
+        "more": len(rows) > 20,
+    }
+    return render(request, "announcements.html", context, current_user=current)
+
+
+async def announcement_page(request: Request) -> Response:
+    announcement_id = path_id(request, "announcement_id")
+    async with app_state(request).sessions() as session:
+        current = await optional_user(request, session)
+        found = await session.get(Announcement, announcement_id)
+    if found is None or found.kind.value not in PUBLIC_KINDS:
+        raise HTTPException(404, "no such announcement")
+    return render(
+        request, "announcement.html", {"a": found, "published": cst(found.published_at)}, current_user=current
+    )
+
+
 routes = [
     Route("/", home, methods=["GET"]),
+    Route("/announcements", announcements_page, methods=["GET"]),
+    Route("/announcements/{announcement_id}", announcement_page, methods=["GET"]),
     Route("/service/fees", fee_page, methods=["GET"]),
     Route("/service/rules", rules_page, methods=["GET"]),
     Route("/service/objections", objections_page, methods=["GET"]),
