@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import sqlalchemy as sa
 from starlette.exceptions import HTTPException
@@ -37,7 +38,7 @@ HOME_STATUSES = (LotStatus.LIVE, LotStatus.ANNOUNCED)
 def render(
     request: Request,
     template: str,
-    context: dict[str, object],
+    context: Mapping[str, object],
     status_code: int = 200,
     current_user: User | None = None,
 ) -> Response:
