@@ -87,16 +87,27 @@ def _escape_like(text: str) -> str:
 
 
 async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) -> dict[str, Any]:
-    row = (await session.execute(_base_query().where(Lot.id == lot_id))).first()
+    """One query for the record (counts and the winner's code as subqueries), one for the
+    files, and the engine's snapshot while it holds the lot: the lot page is the busiest page."""
+    registrants = (
+        sa.select(sa.func.count()).where(Registration.lot_id == Lot.id).scalar_subquery().label("registrants")
+    )
+    bid_count = sa.select(sa.func.count()).where(Bid.lot_id == Lot.id).scalar_subquery().label("bid_count")
+    winner_code = (
+        sa.select(Registration.bidder_code)
+        .where(Registration.id == Lot.winner_registration_id)
+        .scalar_subquery()
+        .label("winner_code")
+    )
+    query = _base_query().add_columns(registrants, bid_count, winner_code).where(Lot.id == lot_id)
+    row = (await session.execute(query)).first()
     if row is None:
         raise NotFound("no such lot")
     lot, prop = row.Lot, row.Property
     body = _summary(lot, prop, row.court_code, row.court_name)
     body["description"] = prop.description
-    body["registrants"] = await session.scalar(
-        sa.select(sa.func.count()).select_from(Registration).where(Registration.lot_id == lot_id)
-    )
-    body.update(await _live_part(session, engine, lot))
+    body["registrants"] = row.registrants
+    body.update(await _live_part(engine, lot, row.bid_count, row.winner_code))
     files = await session.scalars(
         sa.select(PropertyFile).where(PropertyFile.property_id == prop.id).order_by(PropertyFile.id)
     )
@@ -112,7 +123,9 @@ async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) 
     return body
 
 
-async def _live_part(session: AsyncSession, engine: BiddingEngine, lot: Lot) -> dict[str, Any]:
+async def _live_part(
+    engine: BiddingEngine, lot: Lot, bid_count: int, winner_code: str | None
+) -> dict[str, Any]:
     """Price, leader and end from the engine while it holds the lot; from the record after."""
     snapshot = await engine.snapshot(lot.id) if lot.status in (LotStatus.LIVE, LotStatus.SUSPENDED) else None
     if snapshot is not None:
@@ -123,13 +136,6 @@ async def _live_part(session: AsyncSession, engine: BiddingEngine, lot: Lot) -> 
             "end_ms": snapshot.end_ms,
             "bid_count": snapshot.seq,
         }
-    winner_code = None
-    if lot.winner_registration_id is not None:
-        winner_code = await session.scalar(
-            sa.select(Registration.bidder_code).where(Registration.id == lot.winner_registration_id)
-        )
-
-    bid_count = await session.scalar(sa.select(sa.func.count()).select_from(Bid).where(Bid.lot_id == lot.id))
     end = lot.engine_end_at or lot.end_at
     return {
         "price": lot.result_price,

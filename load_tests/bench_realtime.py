@@ -20,7 +20,6 @@ import json
 import os
 import resource
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 from websockets.asyncio.client import connect
 
 from auction.migrations import upgrade
@@ -36,66 +34,12 @@ from bidding_engine.engine import BiddingEngine
 from core.db import create_engine, session_factory
 from core.embedded import EmbeddedServices
 from core.redis import connect as connect_redis
+from load_tests.harness import Server, free_port, rss_kib
 from load_tests.seed import SeededLot, seed_live_lot
 from load_tests.ws_clients import bidder_process, spawn, watcher_process
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
-class Server:
-    def __init__(self, environ: dict[str, str], workers: int) -> None:
-        self.port, self.ws_port = free_port(), free_port()
-        self.log = open(Path(environ["DATA_DIR"]) / f"server-{self.port}.log", "w")  # noqa: SIM115
-        self.process = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "web.cli",
-                "serve",
-                "--port",
-                str(self.port),
-                "--ws-port",
-                str(self.ws_port),
-                "--workers",
-                str(workers),
-            ],
-            env=environ,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.5 * workers)  # every worker's gateway listening
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.ws_port}/ws"
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-        self.log.close()
 
 
 def collect(queue: Any, count: int, timeout: float) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction import accounts, identity
@@ -33,6 +34,7 @@ class SeededLot:
     starting_price: int
     increment: int
     bidders: tuple[SeededBidder, ...]
+    end_ms: int = 0
 
 
 async def seed_live_lot(
@@ -44,7 +46,11 @@ async def seed_live_lot(
     starting_price: int = 100_000 * YUAN,
     increment: int = 100 * YUAN,
     extension_ms: int = 10_000,
+    end_at: dt.datetime | None = None,
+    register: bool = True,
 ) -> SeededLot:
+    """`register=False` makes the bidders' accounts and tokens only: they register and pay
+    their deposit themselves, as the load test's users do."""
     tag = secrets.token_hex(4)
     now = utcnow()
     async with sessions.begin() as session:
@@ -101,7 +107,9 @@ async def seed_live_lot(
             await session.flush()
             token, _ = await accounts.issue_token(session, user)
             seeded.append(SeededBidder(registration.id, registration.bidder_code, token))
+        if not register:
+            await session.execute(sa.delete(Registration).where(Registration.lot_id == lot.id))
     end_ms = int(lot.end_at.timestamp() * 1000)
-    regs = tuple(EligibleRegistration(b.registration_id, b.code) for b in seeded)
+    regs = tuple(EligibleRegistration(b.registration_id, b.code) for b in seeded) if register else ()
     await engine.open(LotOpening(lot.id, starting_price, increment, end_ms, extension_ms, regs))
-    return SeededLot(lot.id, starting_price, increment, tuple(seeded))
+    return SeededLot(lot.id, starting_price, increment, tuple(seeded), end_ms)

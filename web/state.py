@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -12,6 +12,7 @@ from starlette.templating import Jinja2Templates
 from auction.rules import RuleProfile
 from bidding_engine.engine import BiddingEngine
 from core.settings import Settings
+from web.cache import MicroCache
 
 
 @dataclass(slots=True)
@@ -23,6 +24,7 @@ class AppState:
     redis: Redis
     templates: Jinja2Templates
     engine: BiddingEngine
+    cache: MicroCache = field(default_factory=MicroCache)
 
 
 def app_state(request: Request) -> AppState:

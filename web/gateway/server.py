@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import secrets
+import socket
 import time
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -124,6 +125,10 @@ class Gateway:
     # -- handshake ---------------------------------------------------------------------
 
     async def authenticate(self, connection: ServerConnection, request: Request) -> Response | None:
+        sock = connection.transport.get_extra_info("socket") if connection.transport else None
+        if sock is not None:
+            # Each frame leaves at once rather than waiting for the peer's delayed ACK.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if urlsplit(request.path).path != "/ws":
             return connection.respond(HTTPStatus.NOT_FOUND, "the gateway listens on /ws\n")
         token, via_cookie = None, False

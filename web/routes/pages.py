@@ -142,16 +142,26 @@ async def signup(request: Request) -> Response:
 
 
 async def home(request: Request) -> Response:
-    async with app_state(request).sessions() as session:
-        current = await optional_user(request, session)
-        rows = await session.execute(
-            sa.select(Lot.id, Lot.status, Lot.starting_price, Lot.end_at, Property.title, Property.category)
-            .join(Property, Property.id == Lot.property_id)
-            .where(Lot.status.in_(HOME_STATUSES))
-            .order_by(Lot.end_at)
-            .limit(50)
-        )
-        lots = [row._asdict() for row in rows]
+    state = app_state(request)
+
+    async def live_and_upcoming() -> list[dict[str, object]]:
+        async with state.sessions() as session:
+            rows = await session.execute(
+                sa.select(
+                    Lot.id, Lot.status, Lot.starting_price, Lot.end_at, Property.title, Property.category
+                )
+                .join(Property, Property.id == Lot.property_id)
+                .where(Lot.status.in_(HOME_STATUSES))
+                .order_by(Lot.end_at)
+                .limit(50)
+            )
+            return [row._asdict() for row in rows]
+
+    lots = await state.cache.get("home:lots", live_and_upcoming)
+    current = None
+    if request.cookies.get(SESSION_COOKIE):
+        async with state.sessions() as session:
+            current = await optional_user(request, session)
     return render(request, "home.html", {"lots": lots}, current_user=current)
 
 
