@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest install install-dev clean bench bench-engine bench-realtime
+.PHONY: help run test lint typecheck pytest install install-dev clean bench bench-engine bench-realtime loadtest
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ bench-realtime: $(DEV_STAMP) ## the gateway: hot lot, 10 000-watcher fan-out, me
 	$(BIN)/python -m load_tests.bench_realtime
 
 bench: bench-engine bench-realtime ## every benchmark (results in load_tests/results/)
+
+loadtest: $(DEV_STAMP) ## locust: browsing, auction evening, closing rush (reports in load_tests/results/)
+	$(BIN)/python -m load_tests.run_loadtest $(LOADTEST_ARGS)
 
 clean: ## remove the virtualenv and the embedded services' data
 	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache
