@@ -98,6 +98,7 @@ class Watcher(User):
     """Holds one subscription and times every bid event from its engine time."""
 
     wait_time = constant(0)
+    fixed_count = int(os.environ.get("LOADTEST_WATCHERS", "0"))
 
     def on_start(self) -> None:
         self.lot_id = random.choice(SEED["lots"])["id"]
@@ -189,6 +190,7 @@ class Bidder(SeatedBidder):
     """Bids mostly over the socket, sometimes over HTTP, sometimes by setting a proxy maximum."""
 
     wait_time = between(1, 3)
+    fixed_count = int(os.environ.get("LOADTEST_BIDDERS", "0"))
 
     @task(8)
     def bid_over_the_socket(self) -> None:

@@ -46,8 +46,17 @@ EXTENSION_S = 10
 
 
 def locust(
-    host: str, ws_url: str, seed: dict[str, Any], users: int, seconds: int, classes: list[str], out: Path
+    host: str,
+    ws_url: str,
+    seed: dict[str, Any],
+    users: int,
+    seconds: int,
+    classes: list[str],
+    out: Path,
+    counts: dict[str, int] | None = None,
 ) -> dict[str, dict[str, Any]]:
+    """Run locust headless; statistics are reset once every user has started, so the figures
+    are the steady state, not the ramp."""
     out.mkdir(parents=True, exist_ok=True)
     seed_file = out / "seed.json"
     seed_file.write_text(json.dumps({**seed, "ws_url": ws_url}))
@@ -73,12 +82,17 @@ def locust(
         "--only-summary",
         "--stop-timeout",
         "5",
+        "--reset-stats",
         *classes,
     ]
     with (out / "locust.log").open("w") as log:
         subprocess.run(  # noqa: S603  (our own interpreter and locustfile)
             command,
-            env={**os.environ, "LOADTEST_SEED": str(seed_file)},
+            env={
+                **os.environ,
+                "LOADTEST_SEED": str(seed_file),
+                **{k: str(v) for k, v in (counts or {}).items()},
+            },
             stdout=log,
             stderr=subprocess.STDOUT,
             check=False,
@@ -155,7 +169,16 @@ def evening(server: Server, context: dict[str, Any], out: Path, seconds: int) ->
         ],
         "bidders": [{"token": bidder.token, "lot_id": lot.lot_id} for lot in lots for bidder in lot.bidders],
     }
-    rows = locust(server.base_url, server.ws_url, seed, 2_200, seconds, ["Watcher", "Bidder"], out)
+    rows = locust(
+        server.base_url,
+        server.ws_url,
+        seed,
+        2_200,
+        seconds + 15,
+        ["Watcher", "Bidder"],
+        out,
+        {"LOADTEST_WATCHERS": 2_000, "LOADTEST_BIDDERS": 200},
+    )
     aggregate, ack = rows["Aggregated"], rows.get("WS bid_ack", {})
     latency, lost = rows.get("WS event_latency", {}), rows.get("WS lost_event", {})
     failures = int(figure(aggregate, "Failure Count"))
