@@ -25,9 +25,11 @@ def rss_kib(pid: int) -> int:
 
 
 class Server:
-    def __init__(self, environ: dict[str, str], workers: int) -> None:
+    def __init__(self, environ: dict[str, str], workers: int, log_dir: Path | None = None) -> None:
         self.port, self.ws_port = free_port(), free_port()
-        self.log = open(Path(environ["DATA_DIR"]) / f"server-{self.port}.log", "w")  # noqa: SIM115  (closed in stop)
+        folder = log_dir or Path(environ["DATA_DIR"])
+        folder.mkdir(parents=True, exist_ok=True)
+        self.log = open(folder / f"server-{self.port}.log", "w")  # noqa: SIM115  (closed in stop)
         self.process = subprocess.Popen(  # noqa: S603
             [
                 sys.executable,

@@ -330,14 +330,15 @@ def main() -> int:
             "SECRET_KEY": secrets.token_urlsafe(40),
             "REDIS_NAMESPACE": context["namespace"],
             "DATA_DIR": folder,
-            "LOG_LEVEL": "WARNING",
+            "LOG_LEVEL": "INFO",
         }
         for run in range(args.runs):
             for name in chosen:
                 scenario, seconds = SCENARIOS[name]
-                server = Server(environ, workers=args.workers)
+                out = RESULTS / f"{stamp}-{name}-run{run + 1}"
+                server = Server(environ, workers=args.workers, log_dir=out)
                 try:
-                    outcome = scenario(server, context, RESULTS / f"{stamp}-{name}-run{run + 1}", seconds)
+                    outcome = scenario(server, context, out, seconds)
                 finally:
                     server.stop()
                 results[name].append(outcome)

@@ -81,7 +81,7 @@ async def seed_live_lot(
             increment=increment,
             deposit=starting_price // 10,
             start_at=now,
-            end_at=now + dt.timedelta(minutes=minutes),
+            end_at=end_at or now + dt.timedelta(minutes=minutes),
         )
         session.add(lot)
         await session.flush()
