@@ -10,9 +10,11 @@ import secrets
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
@@ -43,6 +45,7 @@ from web.routes import (
     settlement,
     system,
 )
+from web.security import SecurityHeaders
 from web.state import AppState
 
 WEB_DIR = Path(__file__).parent
@@ -135,7 +138,12 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             return pages.render(request, "error.html", context, status_code=exc.status_code)
         return await errors.http_error_handler(request, exc)
 
+    ws_origin = None
+    if settings.public_ws_url:
+        parts = urlsplit(settings.public_ws_url)
+        ws_origin = f"{parts.scheme}://{parts.netloc}"
     return Starlette(
+        middleware=[Middleware(SecurityHeaders, ws_origin=ws_origin)],
         routes=[
             *system.routes,
             *accounts.routes,

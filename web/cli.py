@@ -16,14 +16,17 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from types import FrameType
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction import accounts
+from auction.bid_log import check_chain
 from auction.demo import DEMO_ACCOUNTS, seed_demo
 from auction.disclosure import DISHONEST_COLUMNS, import_dishonest
 from auction.enums import Role
 from auction.errors import AuctionError
 from auction.migrations import is_current, upgrade
+from auction.models import Lot
 from core.db import create_engine, session_factory
 from core.embedded import EmbeddedServiceError
 from core.services import resolved_services
@@ -70,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     dishonest = commands.add_parser("dishonest", help="the dishonest persons list").add_subparsers(
         dest="action", required=True
     )
+    verifying = commands.add_parser("verify", help="recompute a lot's bid log hash chain")
+    verifying.add_argument("lot", type=int)
     importing = dishonest.add_parser("import", help="import or update entries from a UTF-8 CSV")
     importing.add_argument("file", type=Path, help=f"columns: {', '.join(DISHONEST_COLUMNS)}")
     return parser
@@ -100,6 +105,23 @@ async def _import_dishonest(session: AsyncSession, path: Path, settings: Setting
     print(f"imported {report.imported}, updated {report.updated}, rejected {len(report.rejected)}")
     for line, reason in report.rejected[:50]:
         print(f"  line {line}: {reason}", file=sys.stderr)
+
+
+async def _verify(session: AsyncSession, lot_id: int) -> None:
+    check = await check_chain(session, lot_id)
+    published = await session.scalar(sa.select(Lot.bid_chain_head).where(Lot.id == lot_id))
+    print(f"lot {lot_id}: {check.count} bids, head {check.head}")
+    if published is not None:
+        print(f"published head {published}")
+    if not check.valid:
+        raise ChainBroken(f"the chain breaks at seq {check.first_broken_seq}: {check.reason}")
+    if published is not None and published != check.head:
+        raise ChainBroken("the log's head differs from the one published at the close")
+    print("the bid log is intact")
+
+
+class ChainBroken(AuctionError):
+    code = "chain_broken"
 
 
 class ImportFailed(AuctionError):
@@ -186,6 +208,8 @@ def run_command(args: argparse.Namespace, settings: Settings) -> None:
             asyncio.run(_in_transaction(resolved, lambda s: _create_user(s, args, resolved)))
         elif args.command == "ledger":
             asyncio.run(_in_transaction(resolved, _ledger_check))
+        elif args.command == "verify":
+            asyncio.run(_in_transaction(resolved, lambda s: _verify(s, args.lot)))
         elif args.command == "dishonest":
             asyncio.run(_in_transaction(resolved, lambda s: _import_dishonest(s, args.file, resolved)))
 

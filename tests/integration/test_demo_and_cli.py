@@ -143,3 +143,45 @@ async def test_cli_ledger_check(cli_env: dict, db_engine: AsyncEngine) -> None:
         await session.commit()
     bad = auction(cli_env, "ledger", "check")
     assert bad.returncode == 1 and "ledger_unbalanced" in bad.stderr
+
+
+async def test_cli_verify_finds_a_tampered_bid(cli_env: dict, db_engine: AsyncEngine) -> None:
+    from auction.bid_chain import GENESIS_HASH, ChainLink, link_hash
+    from auction.enums import BidKind
+    from auction.models import Bid
+    from tests import factories
+
+    async with AsyncSession(db_engine) as session:
+        made = await factories.lot_with_bidders(session, 2)
+        prev = GENESIS_HASH
+        for seq, registration in enumerate(made.registrations, start=1):
+            link = ChainLink(
+                made.lot.id, seq, registration.bidder_code, 100_000 + seq * 1_000, "manual", 1_000 + seq
+            )
+            digest = link_hash(prev, link)
+            session.add(
+                Bid(
+                    lot_id=made.lot.id,
+                    seq=seq,
+                    registration_id=registration.id,
+                    bidder_code=registration.bidder_code,
+                    amount=link.amount,
+                    kind=BidKind.MANUAL,
+                    at_ms=link.at_ms,
+                    end_ms=5_000,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            prev = digest
+        await session.commit()
+        lot_id = made.lot.id
+    intact = auction(cli_env, "verify", str(lot_id))
+    assert intact.returncode == 0 and "the bid log is intact" in intact.stdout
+    async with AsyncSession(db_engine) as session:
+        await session.execute(
+            sa.text("UPDATE bids SET amount = amount + 1 WHERE lot_id = :lot AND seq = 2"), {"lot": lot_id}
+        )
+        await session.commit()
+    broken = auction(cli_env, "verify", str(lot_id))
+    assert broken.returncode == 1 and "chain_broken" in broken.stderr and "seq 2" in broken.stderr
