@@ -174,8 +174,8 @@ async def test_cli_verify_finds_a_tampered_bid(cli_env: dict, db_engine: AsyncEn
                 )
             )
             prev = digest
-        await session.commit()
         lot_id = made.lot.id
+        await session.commit()
     intact = auction(cli_env, "verify", str(lot_id))
     assert intact.returncode == 0 and "the bid log is intact" in intact.stdout
     async with AsyncSession(db_engine) as session:
