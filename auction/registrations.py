@@ -23,6 +23,7 @@ from auction.models import (
 )
 from auction.payments import PaymentEvent as ProviderEvent
 from auction.payments import new_payment_id
+from auction.rebuild import record_proxy
 from auction.rules import Applicant, registration_refusal
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.results import BidResult, ProxyResult
@@ -183,7 +184,11 @@ async def set_proxy(
     registration = await own_registration(session, user, lot_id)
     if registration is None:
         return ProxyResult(accepted=False, code="not_registered")
-    return await engine.set_proxy(lot_id, registration.id, max_amount)
+    result = await engine.set_proxy(lot_id, registration.id, max_amount)
+    if result.accepted:
+        await record_proxy(session, lot_id, registration.id, max_amount)
+        await session.commit()
+    return result
 
 
 async def my_registrations(session: AsyncSession, user: User) -> list[dict[str, object]]:

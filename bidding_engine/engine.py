@@ -32,11 +32,12 @@ from bidding_engine.results import (
     ControlResult,
     EngineStatus,
     LotOpening,
+    LotRestoration,
     ProxyResult,
     Snapshot,
 )
 
-SCRIPTS: Final = ("bid", "proxy", "open", "register", "control", "close", "snapshot")
+SCRIPTS: Final = ("bid", "proxy", "open", "register", "control", "close", "snapshot", "restore")
 CONSUMER_GROUP: Final = "persisters"
 KEEP_AFTER_CLOSE_S: Final = 30 * 24 * 3600
 MAX_AMOUNT: Final = 10**15  # as common.lua
@@ -85,6 +86,46 @@ class BiddingEngine:
         }
         self._batcher = ScriptBatcher(redis, self._scripts)
         self._encoded_keys: dict[int, list[bytes]] = {}
+
+    async def restore(self, lot: LotRestoration) -> int:
+        """Replace the lot's live state with one rebuilt from the record; returns its seq."""
+        args: list[str | int] = [
+            lot.lot_id,
+            lot.status.value,
+            lot.starting_price,
+            lot.increment,
+            lot.extension_ms,
+            lot.end_ms,
+            lot.remaining_ms,
+            lot.first_bid_window_ms,
+            lot.price,
+            lot.leader_registration_id or "",
+            lot.leader_code or "",
+            lot.leader_class,
+            lot.outcome or "",
+            len(lot.registrations),
+        ]
+        for registration in lot.registrations:
+            args += [
+                registration.registration_id,
+                _checked_code(registration.bidder_code),
+                registration.priority_rank or 0,
+            ]
+        args.append(len(lot.proxies))
+        for registration_id, max_amount, order in lot.proxies:
+            args += [registration_id, f"{max_amount}|{order}"]
+        for bid in lot.bids:
+            args += [
+                bid.seq,
+                bid.registration_id,
+                bid.bidder_code,
+                bid.amount,
+                bid.kind.value,
+                bid.at_ms,
+                bid.end_ms,
+                bid.client_bid_id or "",
+            ]
+        return int(await self._run("restore", lot.lot_id, *args))
 
     async def now_ms(self) -> int:
         """The engine clock (Redis TIME)."""

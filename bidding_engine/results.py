@@ -38,6 +38,31 @@ class EligibleRegistration:
 
 
 @dataclass(frozen=True, slots=True)
+class LotRestoration:
+    """A lot's live state as the durable record has it (see `BiddingEngine.restore`)."""
+
+    lot_id: int
+    status: EngineStatus
+    starting_price: int
+    increment: int
+    extension_ms: int
+    end_ms: int
+    remaining_ms: int
+    first_bid_window_ms: int
+    price: int  # 0 before the first bid
+    leader_registration_id: int | None
+    leader_code: str | None
+    leader_class: int  # the leader's priority rank; ORDINARY_CLASS for an ordinary bidder
+    outcome: str | None
+    registrations: tuple[EligibleRegistration, ...]
+    proxies: tuple[tuple[int, int, int], ...]  # (registration, max_amount, setting order)
+    bids: tuple[BidRecord, ...]
+
+
+ORDINARY_CLASS = 1_000_000_000  # as common.lua
+
+
+@dataclass(frozen=True, slots=True)
 class BidResult:
     accepted: bool
     code: str | None = None  # the rejection code (PROTOCOL.md) when not accepted

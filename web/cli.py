@@ -27,8 +27,12 @@ from auction.enums import Role
 from auction.errors import AuctionError
 from auction.migrations import is_current, upgrade
 from auction.models import Lot
+from auction.rebuild import rebuild_lot
+from auction.rules import profile_for
+from bidding_engine.engine import BiddingEngine
 from core.db import create_engine, session_factory
 from core.embedded import EmbeddedServiceError
+from core.redis import connect as connect_redis
 from core.services import resolved_services
 from core.settings import Settings, SettingsError
 from settlement import ledger
@@ -73,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     dishonest = commands.add_parser("dishonest", help="the dishonest persons list").add_subparsers(
         dest="action", required=True
     )
+    engine_commands = commands.add_parser("engine", help="the bidding engine").add_subparsers(
+        dest="action", required=True
+    )
+    rebuilding = engine_commands.add_parser(
+        "rebuild", help="rebuild a lot's live state in Redis from PostgreSQL"
+    )
+    rebuilding.add_argument("lot", type=int)
     verifying = commands.add_parser("verify", help="recompute a lot's bid log hash chain")
     verifying.add_argument("lot", type=int)
     importing = dishonest.add_parser("import", help="import or update entries from a UTF-8 CSV")
@@ -105,6 +116,17 @@ async def _import_dishonest(session: AsyncSession, path: Path, settings: Setting
     print(f"imported {report.imported}, updated {report.updated}, rejected {len(report.rejected)}")
     for line, reason in report.rejected[:50]:
         print(f"  line {line}: {reason}", file=sys.stderr)
+
+
+async def _rebuild(session: AsyncSession, lot_id: int, settings: Settings) -> None:
+    assert settings.redis_url is not None
+    redis = connect_redis(settings.redis_url)
+    try:
+        engine = BiddingEngine(redis, namespace=settings.redis_namespace)
+        seq = await rebuild_lot(session, engine, profile_for(settings), lot_id)
+    finally:
+        await redis.aclose()
+    print(f"lot {lot_id} rebuilt in the engine from the record: {seq} bids")
 
 
 async def _verify(session: AsyncSession, lot_id: int) -> None:
@@ -208,6 +230,8 @@ def run_command(args: argparse.Namespace, settings: Settings) -> None:
             asyncio.run(_in_transaction(resolved, lambda s: _create_user(s, args, resolved)))
         elif args.command == "ledger":
             asyncio.run(_in_transaction(resolved, _ledger_check))
+        elif args.command == "engine":
+            asyncio.run(_in_transaction(resolved, lambda s: _rebuild(s, args.lot, resolved)))
         elif args.command == "verify":
             asyncio.run(_in_transaction(resolved, lambda s: _verify(s, args.lot)))
         elif args.command == "dishonest":

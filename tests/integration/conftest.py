@@ -138,12 +138,13 @@ def standalone_engine(redis: Redis, redis_namespace: str) -> BiddingEngine:
 
 @pytest.fixture
 async def cli_env(
-    database_url: str, redis_url: str, db_engine: AsyncEngine, tmp_path: Path
+    database_url: str, redis_url: str, redis_namespace: str, db_engine: AsyncEngine, tmp_path: Path
 ) -> AsyncIterator[dict]:
     environ = {
         **os.environ,
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
+        "REDIS_NAMESPACE": redis_namespace,
         "SECRET_KEY": TEST_SECRET,
         "DATA_DIR": str(tmp_path),
     }

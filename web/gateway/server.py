@@ -31,6 +31,7 @@ from auction.errors import NotFound
 from auction.models import Bid as BidRow
 from auction.models import Registration
 from auction.public import lot_detail
+from auction.rebuild import record_proxy
 from bidding_engine.errors import EngineUnavailable, InvalidRequest
 from web.auth import SESSION_COOKIE
 from web.gateway import messages
@@ -388,6 +389,8 @@ class Gateway:
         result = await self.state.engine.set_proxy(message.lot_id, registration_id, message.max_amount)
         if not result.accepted:
             return base | {"accepted": False, "code": result.code}
+        async with self.state.sessions.begin() as session:  # the record a rebuild needs
+            await record_proxy(session, message.lot_id, registration_id, message.max_amount)
         return base | {
             "accepted": True,
             "max_amount": result.max_amount,

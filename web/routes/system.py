@@ -42,7 +42,10 @@ async def _check_redis(request: Request) -> str:
 async def healthz(request: Request) -> JSONResponse:
     database, redis = await asyncio.gather(_check_database(request), _check_redis(request))
     healthy = database == "ok" and redis == "ok"
-    body = {"status": "ok" if healthy else "down", "database": database, "redis": redis}
+    # Without PostgreSQL the engine still takes bids (the log catches up later): degraded.
+    # Without Redis nothing can be bid: down.
+    status = "ok" if healthy else ("degraded" if redis == "ok" else "down")
+    body = {"status": status, "database": database, "redis": redis}
     return JSONResponse(body, status_code=200 if healthy else 503)
 
 
