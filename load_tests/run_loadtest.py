@@ -124,6 +124,22 @@ async def prepare(
         await db.dispose()
 
 
+def bidding_seed(lots: list[SeededLot]) -> dict[str, Any]:
+    """What the bidding users need: the lots' terms and each bidder's token and lot."""
+    return {
+        "lots": [
+            {
+                "id": lot.lot_id,
+                "starting_price": lot.starting_price,
+                "increment": lot.increment,
+                "end_ms": lot.end_ms,
+            }
+            for lot in lots
+        ],
+        "bidders": [{"token": bidder.token, "lot_id": lot.lot_id} for lot in lots for bidder in lot.bidders],
+    }
+
+
 def browsing(server: Server, context: dict[str, Any], out: Path, seconds: int) -> dict[str, Any]:
     lots = asyncio.run(
         prepare(
@@ -157,18 +173,7 @@ def evening(server: Server, context: dict[str, Any], out: Path, seconds: int) ->
             [{"bidders": 4, "register": False} for _ in range(50)],
         )
     )
-    seed = {
-        "lots": [
-            {
-                "id": lot.lot_id,
-                "starting_price": lot.starting_price,
-                "increment": lot.increment,
-                "end_ms": lot.end_ms,
-            }
-            for lot in lots
-        ],
-        "bidders": [{"token": bidder.token, "lot_id": lot.lot_id} for lot in lots for bidder in lot.bidders],
-    }
+    seed = bidding_seed(lots)
     rows = locust(
         server.base_url,
         server.ws_url,
@@ -251,18 +256,7 @@ def closing(server: Server, context: dict[str, Any], out: Path, seconds: int) ->
         for n in range(20)
     ]
     lots = asyncio.run(prepare(context["database_url"], context["redis_url"], context["namespace"], plan))
-    seed = {
-        "lots": [
-            {
-                "id": lot.lot_id,
-                "starting_price": lot.starting_price,
-                "increment": lot.increment,
-                "end_ms": lot.end_ms,
-            }
-            for lot in lots
-        ],
-        "bidders": [{"token": bidder.token, "lot_id": lot.lot_id} for lot in lots for bidder in lot.bidders],
-    }
+    seed = bidding_seed(lots)
     rows = locust(server.base_url, server.ws_url, seed, 100, seconds, ["LateBidder"], out)
     deadline = time.monotonic() + 120
     report: dict[str, Any] = {}

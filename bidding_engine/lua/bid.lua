@@ -12,19 +12,11 @@ end
 local function decide()
   local now = now_ms()
   local st = load_state()
-  if st == nil or st.status == 'cancelled' or st.status == 'suspended' then
-    return '0|not_live'
-  end
-  if st.status == 'ended' or now >= st.end_ms then
-    return '0|ended'
-  end
-  if st.status ~= 'live' then
-    return '0|not_live'
+  local refused = refusal(st, now, reg)
+  if refused then
+    return '0|' .. refused
   end
   local info = registration(reg)
-  if info == nil then
-    return '0|not_registered'
-  end
   local amount = amount_arg(ARGV[3])
   if amount == nil then
     return '0|invalid_amount'

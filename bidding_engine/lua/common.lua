@@ -44,6 +44,25 @@ local function load_state()
   return st
 end
 
+-- Why the lot takes no bid from this registration now, or nil when it does:
+-- 'not_live' (unknown, suspended, cancelled), 'ended' (closed, or its end has passed),
+-- 'not_registered' (no eligible registration).
+local function refusal(st, now, reg)
+  if st == nil or st.status == 'cancelled' or st.status == 'suspended' then
+    return 'not_live'
+  end
+  if st.status == 'ended' or now >= st.end_ms then
+    return 'ended'
+  end
+  if st.status ~= 'live' then
+    return 'not_live'
+  end
+  if redis.call('HEXISTS', K_REGS, reg) == 0 then
+    return 'not_registered'
+  end
+  return nil
+end
+
 local function registration(reg)
   local raw = redis.call('HGET', K_REGS, reg)
   if not raw then

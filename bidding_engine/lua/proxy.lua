@@ -4,17 +4,9 @@
 local reg = ARGV[2]
 local now = now_ms()
 local st = load_state()
-if st == nil or st.status == 'cancelled' or st.status == 'suspended' then
-  return '0|not_live'
-end
-if st.status == 'ended' or now >= st.end_ms then
-  return '0|ended'
-end
-if st.status ~= 'live' then
-  return '0|not_live'
-end
-if registration(reg) == nil then
-  return '0|not_registered'
+local refused = refusal(st, now, reg)
+if refused then
+  return '0|' .. refused
 end
 local max = amount_arg(ARGV[3])
 if max == nil then
