@@ -27,6 +27,7 @@ from auction.lifecycle import LotScheduler
 from auction.notifications import NotificationDispatcher, notifiers_for
 from auction.rules import profile_for
 from bidding_engine.engine import BiddingEngine
+from bidding_engine.errors import EngineError
 from core.db import create_engine, session_factory
 from core.redis import connect as connect_redis
 from core.settings import Settings
@@ -161,6 +162,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
         lifespan=lifespan,
         exception_handlers={
             AuctionError: errors.auction_error_handler,
+            EngineError: errors.engine_error_handler,
             HTTPException: on_http_error,
             Exception: errors.unhandled_error_handler,
         },

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from auction import errors as auction_errors
+from bidding_engine.errors import EngineError, EngineUnavailable, InvalidRequest
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,19 @@ async def http_error_handler(request: Request, exc: Exception) -> Response:
     if exc.headers:
         response.headers.update(exc.headers)
     return response
+
+
+async def engine_error_handler(request: Request, exc: Exception) -> Response:
+    """The engine could not decide (Redis unreachable) or refused a malformed call."""
+    assert isinstance(exc, EngineError)
+    if isinstance(exc, EngineUnavailable):
+        log.warning("engine unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return error_response(
+            503, "unavailable", "bidding is paused: the engine is unreachable; retry shortly"
+        )
+    if isinstance(exc, InvalidRequest):
+        return error_response(422, "validation_failed", str(exc))
+    return error_response(409, exc.code, str(exc))
 
 
 async def unhandled_error_handler(request: Request, exc: Exception) -> Response:
