@@ -11,6 +11,9 @@ from typing import Any
 
 import pytest
 import websockets
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -334,3 +337,73 @@ async def test_a_slow_watcher_is_skipped_then_resynced_and_never_slows_the_other
         assert (resync["type"], resync["seq"]) == ("snapshot", 5)  # the client sees the jump and resyncs
         await gateway.engine.bid(lot_id, b.registration_id, 105_000, "after")
         assert (await receive(slow))["seq"] == 6 and (await receive(fast))["seq"] == 6
+
+
+# -- a fuzzer: whatever arrives, the answer is a PROTOCOL.md message and nobody else notices ----
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**30), 10**30)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=40),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+message_like = st.fixed_dictionaries(
+    {"type": st.sampled_from(["subscribe", "unsubscribe", "bid", "proxy", "ping", "nope", ""])},
+    optional={
+        "lot_id": json_values,
+        "since_seq": json_values,
+        "amount": json_values,
+        "max_amount": json_values,
+        "client_bid_id": json_values,
+        "extra": json_values,
+    },
+)
+frames = st.one_of(
+    message_like.map(json.dumps),
+    json_values.map(json.dumps),
+    st.text(max_size=200),
+    st.binary(max_size=200),
+    st.just("x" * 20_000),
+)
+KNOWN_TYPES = {"error", "snapshot", "bid_result", "proxy_result", "pong", "bid", "status", "closed"}
+KNOWN_CODES = {
+    "invalid_json",
+    "invalid_message",
+    "unknown_type",
+    "too_large",
+    "not_found",
+    "rate_limited",
+    "unavailable",
+    "not_authenticated",
+    "not_registered",
+    "not_live",
+    "ended",
+    "too_low",
+    "already_leading",
+    "invalid_amount",
+}
+
+
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(batch=st.lists(frames, min_size=1, max_size=8))
+async def test_fuzzed_frames_always_get_a_protocol_answer(gateway: Live, batch: list) -> None:
+    async with connect(gateway.url) as fuzzed, connect(gateway.url) as neighbour:
+        for frame in batch:
+            await fuzzed.send(frame)
+        await fuzzed.send(json.dumps({"type": "ping"}))
+        while True:  # every answer is a known message, up to the pong: the connection lives on
+            answer = await receive(fuzzed, timeout=5)
+            assert answer["type"] in KNOWN_TYPES, answer
+            if answer["type"] in ("error", "bid_result", "proxy_result") and "code" in answer:
+                assert answer["code"] in KNOWN_CODES, answer
+            if answer["type"] == "pong":
+                break
+        await neighbour.send(json.dumps({"type": "ping"}))
+        assert (await receive(neighbour))["type"] == "pong"
