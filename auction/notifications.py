@@ -136,7 +136,9 @@ async def subscribe(
     errors = {}
     if Channel.EMAIL in channels and (not email or "@" not in email or len(email) > 254):
         errors["email"] = "required_for_email"
-    if Channel.SMS in channels and (not phone or not phone.lstrip("+").isdigit() or len(phone) > 20):
+    if Channel.SMS in channels and (
+        not phone or not (phone.isascii() and phone.lstrip("+").isdigit()) or len(phone) > 20
+    ):
         errors["phone"] = "required_for_sms"
     if errors:
         raise ValidationFailed("the subscription needs an address for each channel", fields=errors)

@@ -72,7 +72,10 @@ class WebhookProvider:
 
     def verify(self, headers: dict[str, str], body: bytes, *, now: float | None = None) -> PaymentEvent:
         timestamp, signature = headers.get(TIMESTAMP_HEADER, ""), headers.get(SIGNATURE_HEADER, "")
-        if not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > TOLERANCE_S:
+        if (
+            not (timestamp.isascii() and timestamp.isdigit())
+            or abs((now or time.time()) - int(timestamp)) > TOLERANCE_S
+        ):
             raise WebhookRefused("missing or stale timestamp", code="stale_timestamp")
         if not hmac.compare_digest(sign(self._secret, timestamp, body), signature):
             raise WebhookRefused("bad signature", code="bad_signature")

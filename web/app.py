@@ -31,7 +31,7 @@ from bidding_engine.errors import EngineError
 from core.db import create_engine, session_factory
 from core.redis import connect as connect_redis
 from core.settings import Settings
-from web import errors, formatting
+from web import errors, formatting, openapi
 from web.gateway.server import Gateway
 from web.routes import (
     accounts,
@@ -156,6 +156,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             *files.routes,
             *settlement.routes,
             *enforcement.routes,
+            *openapi.routes,
             *pages.routes,
             Mount("/static", app=StaticFiles(directory=WEB_DIR / "static"), name="static"),
         ],

@@ -46,6 +46,8 @@ async def read_json(request: Request, kind: type[T]) -> T:
     raw = await request.body()
     if len(raw) > MAX_BODY_BYTES:
         raise ValidationFailed("the body is too large", code="too_large", fields={"body": "too_large"})
+    if b"\\u0000" in raw or b"\x00" in raw:  # text fields end up in PostgreSQL, which refuses U+0000
+        raise ValidationFailed("text may not contain U+0000", fields={"body": "nul_character"})
     return decode(raw, kind)
 
 

@@ -170,3 +170,14 @@ async def test_me_needs_a_token(api: httpx.AsyncClient) -> None:
     assert_error(
         await api.get("/api/v1/me", headers={"authorization": "Bearer nope"}), 401, "not_authenticated"
     )
+
+
+async def test_what_the_fuzzer_found_is_refused_cleanly(api: httpx.AsyncClient) -> None:
+    # "³" passes str.isdigit() but not int(): a 500 until path ids took ASCII digits only.
+    assert (await api.get("/api/v1/lots/%C2%B3")).status_code == 404
+    assert (await api.post("/api/v1/lots/%C2%B3/resume")).status_code in (401, 404)
+    # PostgreSQL text cannot hold U+0000: a 500 until the boundary refused it.
+    nul = await api.post("/api/v1/tokens", content=b'{"username": "a\\u0000b", "password": "xxxxxxxxxxxx"}')
+    assert nul.status_code == 422 and nul.json()["error"]["fields"] == {"body": "nul_character"}
+    assert (await api.get("/api/v1/lots?q=a%00b")).status_code == 422
+    assert (await api.post("/api/v1/payments/pay_%00/simulate-paid")).status_code == 404

@@ -6,6 +6,8 @@ a client whose socket stalls can still bid safely.
 
 from __future__ import annotations
 
+import re
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -20,6 +22,8 @@ from web.auth import require_user
 from web.jsonbody import Body, read_json
 from web.routes.court import path_id
 from web.state import app_state
+
+PAYMENT_ID = re.compile(r"^pay_[0-9a-f]{24}$")
 
 
 class BidBody(Body):
@@ -64,6 +68,8 @@ async def simulate_paid(request: Request) -> JSONResponse:
     if not state.profile.payment_simulator:
         raise NotFound("the payment simulator exists only under the sandbox profile")
     payment_id = request.path_params["payment_id"]
+    if not PAYMENT_ID.match(payment_id):
+        raise NotFound("no such payment")
     async with state.sessions.begin() as session:
         user = await require_user(request, session)
         registration = await registrations.confirm_payment(session, payment_id, payer=user)

@@ -12,6 +12,7 @@ from auction.enums import LotStatus
 from auction.errors import NotFound
 from auction.lifecycle import ms_to_datetime
 from auction.models import Bid, Lot
+from web.params import is_number
 from web.state import app_state
 
 MAX_BIDS_PAGE = 1_000
@@ -19,7 +20,7 @@ MAX_BIDS_PAGE = 1_000
 
 def lot_id_of(request: Request) -> int:
     raw = request.path_params["lot_id"]
-    if not raw.isdigit() or len(raw) > 18:
+    if not is_number(raw) or len(raw) > 18:
         raise NotFound("no such lot")
     return int(raw)
 
@@ -37,7 +38,7 @@ async def bid_history(request: Request) -> JSONResponse:
     await public_lot_exists(request, lot_id)
     after = request.query_params.get("after_seq", "0")
     limit = request.query_params.get("limit", str(MAX_BIDS_PAGE))
-    if not after.isdigit() or not limit.isdigit() or not 1 <= int(limit) <= MAX_BIDS_PAGE:
+    if not is_number(after) or not is_number(limit) or not 1 <= int(limit) <= MAX_BIDS_PAGE:
         raise NotFound("after_seq and limit are whole numbers; limit at most 1000")
     async with app_state(request).sessions() as session:
         rows = await session.execute(

@@ -17,12 +17,13 @@ from auction.models import Claim, EnforcementCase, Lot, Property
 from settlement.enums import ClaimKind, DebtorKind
 from web.auth import require_user
 from web.jsonbody import Body, read_json
+from web.params import is_number
 from web.state import app_state
 
 
 def path_id(request: Request, name: str) -> int:
     raw = request.path_params[name]
-    if not raw.isdigit() or len(raw) > 18:
+    if not is_number(raw) or len(raw) > 18:
         raise NotFound(f"no such {name.removesuffix('_id')}")
     return int(raw)
 

@@ -11,20 +11,21 @@ from auction import disclosure
 from auction.errors import NotFound, ValidationFailed
 from auction.models import Announcement
 from web.auth import require_user
+from web.params import is_number
 from web.routes.court import path_id
 from web.state import app_state
 
 
 def page_of(request: Request) -> int:
     raw = request.query_params.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
+    if not is_number(raw) or not 1 <= int(raw) <= 10_000:
         raise ValidationFailed("page is a whole number from 1", fields={"page": "invalid_value"})
     return int(raw)
 
 
 async def announcements(request: Request) -> JSONResponse:
     lot = request.query_params.get("lot_id")
-    if lot is not None and not lot.isdigit():
+    if lot is not None and not is_number(lot):
         raise ValidationFailed("lot_id is a whole number", fields={"lot_id": "invalid_value"})
     async with app_state(request).sessions() as session:
         return JSONResponse(

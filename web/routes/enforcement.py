@@ -19,6 +19,7 @@ from auction.uploads import MAX_BYTES, store_attachment
 from settlement.fees import enforcement_fee, enforcement_fee_breakdown
 from web.auth import client_address, require_user
 from web.jsonbody import Body, read_json
+from web.params import has_nul, is_number
 from web.ratelimit import Limit, Throttle
 from web.routes.court import path_id
 from web.state import app_state
@@ -29,8 +30,10 @@ LISTS = ("subjects", "closed-unsatisfied", "dishonest")
 
 def list_query(request: Request, *, export: bool) -> enforcement.ListQuery:
     params, errors = request.query_params, {}
+    if has_nul(*params.values()):
+        errors["query"] = "nul_character"
     page = params.get("page", "1")
-    if not page.isdigit() or not 1 <= int(page) <= 10_000:
+    if not is_number(page) or not 1 <= int(page) <= 10_000:
         errors["page"] = "invalid_value"
     since = None
     if params.get("updated_since"):
@@ -241,7 +244,7 @@ async def my_clues(request: Request) -> JSONResponse:
 
 async def fee_calculator(request: Request) -> JSONResponse:
     raw = request.query_params.get("amount", "")
-    if not raw.isdigit() or int(raw) > 10**15:
+    if not is_number(raw) or int(raw) > 10**15:
         raise ValidationFailed("amount is a whole number of fen", fields={"amount": "invalid_value"})
     amount = int(raw)
     parts = enforcement_fee_breakdown(amount)

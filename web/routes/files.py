@@ -13,6 +13,7 @@ from auction.errors import NotFound, ValidationFailed
 from auction.models import PropertyFile
 from auction.uploads import MAX_BYTES, store_file, stored_path
 from web.auth import require_user
+from web.params import is_number
 from web.routes.court import path_id
 from web.state import app_state
 
@@ -35,7 +36,7 @@ def file_json(row: PropertyFile) -> dict[str, object]:
 async def upload(request: Request) -> JSONResponse:
     property_id = path_id(request, "property_id")
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max(MAX_BYTES.values()) + MULTIPART_OVERHEAD:
+    if is_number(declared) and int(declared) > max(MAX_BYTES.values()) + MULTIPART_OVERHEAD:
         raise ValidationFailed("the upload is too large", fields={"file": "too_large"})
     state = app_state(request)
     async with state.sessions.begin() as session:

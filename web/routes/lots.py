@@ -9,6 +9,7 @@ from starlette.routing import Route
 from auction.enums import Category, LotStatus
 from auction.errors import ValidationFailed
 from auction.public import LotFilter, list_lots, lot_detail
+from web.params import has_nul, is_number
 from web.routes.bids import lot_id_of
 from web.state import app_state
 
@@ -16,6 +17,8 @@ from web.state import app_state
 def _filter(request: Request) -> LotFilter:
     params = request.query_params
     errors = {}
+    if has_nul(*params.values()):
+        errors["query"] = "nul_character"
     status = category = None
     if params.get("status"):
         try:
@@ -28,7 +31,7 @@ def _filter(request: Request) -> LotFilter:
         except ValueError:
             errors["category"] = "invalid_choice"
     page_raw = params.get("page", "1")
-    if not page_raw.isdigit() or not 1 <= int(page_raw) <= 10_000:
+    if not is_number(page_raw) or not 1 <= int(page_raw) <= 10_000:
         errors["page"] = "invalid_value"
     query = params.get("q") or None
     if query is not None and len(query) > 100:

@@ -28,6 +28,7 @@ from web.auth import (
     sign_in,
 )
 from web.formatting import cst
+from web.params import has_nul, is_number
 from web.routes.court import path_id
 from web.routes.system import public_ws_url
 from web.state import app_state
@@ -60,7 +61,10 @@ async def form_data(request: Request) -> dict[str, str]:
     form = await request.form()
     check_csrf(request, str(form.get("csrf_token", "")))
     request.scope["form_csrf_checked"] = True
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    if has_nul(*values.values()):
+        raise ValidationFailed("text may not contain U+0000", fields={"form": "nul_character"})
+    return values
 
 
 def safe_next(target: str) -> str:
@@ -187,7 +191,7 @@ async def confirmation_pdf_file(request: Request) -> Response:
 def parse_yuan(text: str) -> int | None:
     """'1234.5' → 123450 fen; None for anything else."""
     whole, _, cents = text.strip().partition(".")
-    if not whole.isdigit() or len(whole) > 13 or (cents and (not cents.isdigit() or len(cents) > 2)):
+    if not is_number(whole) or len(whole) > 13 or (cents and (not is_number(cents) or len(cents) > 2)):
         return None
     return int(whole) * 100 + int(cents.ljust(2, "0") or 0)
 
@@ -241,7 +245,7 @@ PUBLIC_KINDS = frozenset(kind for kind, _ in ANNOUNCEMENT_KINDS) | {"resumption"
 async def announcements_page(request: Request) -> Response:
     kind = request.query_params.get("kind") or None
     page_raw = request.query_params.get("page", "1")
-    page = int(page_raw) if page_raw.isdigit() and 0 < int(page_raw) <= 10_000 else 1
+    page = int(page_raw) if is_number(page_raw) and 0 < int(page_raw) <= 10_000 else 1
     if kind is not None and kind not in PUBLIC_KINDS:
         kind = None
     async with app_state(request).sessions() as session:
