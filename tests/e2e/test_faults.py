@@ -108,11 +108,14 @@ def test_postgres_outage_bidding_goes_on_and_the_log_catches_up(
             amount += step
             assert (await ws_bid(sockets[1], lot["id"], amount))["accepted"]
             postgres._pg("pg_ctl", "stop", "-D", str(postgres.pgdata), "-m", "fast", "-w")
+            stopped = time.monotonic()
             assert health(server)["status"] == "degraded"
-            for n in range(10):  # PostgreSQL is away: the engine does not need it
+            for n in range(10):  # PostgreSQL is away for 10 s: the engine does not need it
                 amount += step
                 result = await ws_bid(sockets[n % 2], lot["id"], amount)
                 assert result["accepted"], result
+                await asyncio.sleep(1.0)
+            assert time.monotonic() - stopped >= 10
             postgres._launch()
             for ws in sockets:
                 await ws.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.enums import Role
@@ -95,3 +96,32 @@ async def test_sign_up_by_form(api: httpx.AsyncClient) -> None:
     )
     assert good.status_code == 303
     assert (await api.get("/api/v1/me")).json()["role"] == "bidder"
+
+
+async def test_secrets_are_never_logged(
+    api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession], caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    signup = {
+        "username": "secretive",
+        "password": "a-very-secret-9",
+        "real_name": "秘密",
+        "id_number": "11010519491231002X",
+    }
+    assert (await api.post("/api/v1/users", json=signup)).status_code == 201
+    await api.post("/api/v1/tokens", json={"username": "secretive", "password": "wrong-secret-9"})
+    token = (
+        await api.post("/api/v1/tokens", json={"username": "secretive", "password": "a-very-secret-9"})
+    ).json()
+    await api.get("/api/v1/me", headers={"authorization": f"Bearer {token['token']}"})
+    await api.get("/api/v1/me", headers={"authorization": "Bearer not-a-token-but-still-secret"})
+    for secret in (
+        "a-very-secret-9",
+        "wrong-secret-9",
+        token["token"],
+        "not-a-token-but-still-secret",
+        "11010519491231002X",
+    ):
+        assert secret not in caplog.text
