@@ -77,10 +77,11 @@ def build(routes: list[BaseRoute]) -> dict[str, Any]:
         operation: dict[str, Any] = {
             "summary": summary or f"{method} {path}",
             "responses": {
-                "default": {
-                    "description": "The result, or an error in PROTOCOL.md's shape "
-                    '(`{"error": {"code", "message", "fields"?}}`).'
-                }
+                "4XX": {
+                    "description": "Refused, in PROTOCOL.md's shape.",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                },
+                "default": {"description": "The result (JSON, or CSV/PDF for exports and documents)."},
             },
             "parameters": [
                 {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
