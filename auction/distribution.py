@@ -432,39 +432,24 @@ async def disburse_plan(session: AsyncSession, user: User, plan_id: int) -> Allo
     )
     lines = list(await session.scalars(sa.select(AllocationLine).where(AllocationLine.plan_id == plan.id)))
     for line in lines:
-        payee = ledger.creditor(line.claim_id)
-        await ledger.post(
+        await _pay_out(
             session,
+            escrow,
+            ledger.creditor(line.claim_id),
+            line.allocated,
+            case.id,
             "allocation",
-            [ledger.debit(escrow, line.allocated), ledger.credit(payee, line.allocated)],
-            case_id=case.id,
-            idempotency_key=f"{key}:line:{line.claim_id}",
-        )
-        await ledger.post(
-            session,
-            "payout",
-            [ledger.debit(payee, line.allocated), ledger.credit(ledger.bank(), line.allocated)],
-            case_id=case.id,
-            idempotency_key=f"{key}:payout:{line.claim_id}",
+            f"{key}:line:{line.claim_id}",
         )
     if plan.remainder_to_debtor:
-        debtor = ledger.debtor(case.id)
-        await ledger.post(
+        await _pay_out(
             session,
+            escrow,
+            ledger.debtor(case.id),
+            plan.remainder_to_debtor,
+            case.id,
             "remainder",
-            [ledger.debit(escrow, plan.remainder_to_debtor), ledger.credit(debtor, plan.remainder_to_debtor)],
-            case_id=case.id,
-            idempotency_key=f"{key}:remainder",
-        )
-        await ledger.post(
-            session,
-            "payout",
-            [
-                ledger.debit(debtor, plan.remainder_to_debtor),
-                ledger.credit(ledger.bank(), plan.remainder_to_debtor),
-            ],
-            case_id=case.id,
-            idempotency_key=f"{key}:payout:debtor",
+            f"{key}:remainder",
         )
     plan.status, plan.disbursed_at = PlanStatus.DISBURSED, utcnow()
     case.updated_at = utcnow()
@@ -476,6 +461,32 @@ async def disburse_plan(session: AsyncSession, user: User, plan_id: int) -> Allo
         session.add(TimelineEvent(case_id=case.id, kind=TimelineKind.CLOSED, detail="all claims paid"))
     await session.flush()
     return plan
+
+
+async def _pay_out(
+    session: AsyncSession,
+    escrow: ledger.Account,
+    payee: ledger.Account,
+    amount: int,
+    case_id: int,
+    kind: str,
+    key: str,
+) -> None:
+    """Allot `amount` from the case's escrow to `payee`, then pay it out of the court's account."""
+    await ledger.post(
+        session,
+        kind,
+        [ledger.debit(escrow, amount), ledger.credit(payee, amount)],
+        case_id=case_id,
+        idempotency_key=key,
+    )
+    await ledger.post(
+        session,
+        "payout",
+        [ledger.debit(payee, amount), ledger.credit(ledger.bank(), amount)],
+        case_id=case_id,
+        idempotency_key=f"{key}:payout",
+    )
 
 
 async def my_cases(session: AsyncSession, user: User) -> list[dict[str, Any]]:

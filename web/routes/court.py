@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -13,7 +14,7 @@ from starlette.routing import Route
 from auction import cases, lots
 from auction.enums import Category
 from auction.errors import NotFound
-from auction.models import Claim, EnforcementCase, Lot, Property
+from auction.models import Claim, EnforcementCase, Lot, Property, User
 from settlement.enums import ClaimKind, DebtorKind
 from web.auth import require_user
 from web.jsonbody import Body, read_json
@@ -226,20 +227,19 @@ def control(action: str) -> Callable[[Request], Awaitable[JSONResponse]]:
     return endpoint
 
 
-async def balance_paid(request: Request) -> JSONResponse:
-    lot_id = path_id(request, "lot_id")
-    async with app_state(request).sessions.begin() as session:
-        user = await require_user(request, session)
-        lot = await lots.balance_paid(session, user, lot_id)
-        return JSONResponse({"id": lot.id, "status": lot.status.value})
+def after_sale(
+    action: Callable[[AsyncSession, User, int], Awaitable[Lot]],
+) -> Callable[[Request], Awaitable[JSONResponse]]:
+    """`balance-paid` and `default`: a court action on a sold lot that answers with its status."""
 
+    async def endpoint(request: Request) -> JSONResponse:
+        lot_id = path_id(request, "lot_id")
+        async with app_state(request).sessions.begin() as session:
+            user = await require_user(request, session)
+            lot = await action(session, user, lot_id)
+            return JSONResponse({"id": lot.id, "status": lot.status.value})
 
-async def default(request: Request) -> JSONResponse:
-    lot_id = path_id(request, "lot_id")
-    async with app_state(request).sessions.begin() as session:
-        user = await require_user(request, session)
-        lot = await lots.default_lot(session, user, lot_id)
-        return JSONResponse({"id": lot.id, "status": lot.status.value})
+    return endpoint
 
 
 async def next_round(request: Request) -> JSONResponse:
@@ -261,7 +261,7 @@ routes = [
     Route("/api/v1/lots/{lot_id}/suspend", control("suspend"), methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/resume", control("resume"), methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/cancel", control("cancel"), methods=["POST"]),
-    Route("/api/v1/lots/{lot_id}/balance-paid", balance_paid, methods=["POST"]),
-    Route("/api/v1/lots/{lot_id}/default", default, methods=["POST"]),
+    Route("/api/v1/lots/{lot_id}/balance-paid", after_sale(lots.balance_paid), methods=["POST"]),
+    Route("/api/v1/lots/{lot_id}/default", after_sale(lots.default_lot), methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/next-round", next_round, methods=["POST"]),
 ]
