@@ -16,7 +16,8 @@ from auction.accounts import SESSION_LIFETIME
 from auction.confirmation import confirmation, confirmation_pdf
 from auction.enums import LotStatus, Role
 from auction.errors import Conflict, RateLimited, Unauthenticated, ValidationFailed
-from auction.models import Announcement, Lot, Property, User
+from auction.models import Announcement, Bid, Lot, Property, User
+from auction.public import lot_detail
 from settlement.fees import enforcement_fee, enforcement_fee_breakdown
 from web.auth import (
     SESSION_COOKIE,
@@ -169,6 +170,19 @@ async def home(request: Request) -> Response:
     return render(request, "home.html", {"lots": lots}, current_user=current)
 
 
+async def lot_page(request: Request) -> Response:
+    lot_id = path_id(request, "lot_id")
+    state = app_state(request)
+    async with state.sessions() as session:
+        current = await optional_user(request, session) if request.cookies.get(SESSION_COOKIE) else None
+        lot = await lot_detail(session, state.engine, lot_id)
+        bids = list(
+            await session.scalars(sa.select(Bid).where(Bid.lot_id == lot_id).order_by(Bid.seq).limit(500))
+        )
+    starts = cst(dt.datetime.fromisoformat(str(lot["start_at"])))
+    return render(request, "lot.html", {"lot": lot, "bids": bids, "starts": starts}, current_user=current)
+
+
 async def confirmation_page(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
     async with app_state(request).sessions() as session:
@@ -300,6 +314,7 @@ routes = [
     Route("/service/rules", rules_page, methods=["GET"]),
     Route("/service/objections", objections_page, methods=["GET"]),
     Route("/inbox", inbox_page, methods=["GET"]),
+    Route("/lots/{lot_id}", lot_page, methods=["GET"]),
     Route("/lots/{lot_id}/confirmation", confirmation_page, methods=["GET"]),
     Route("/lots/{lot_id}/confirmation.pdf", confirmation_pdf_file, methods=["GET"]),
     Route("/login", login_page, methods=["GET"]),
