@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, Server
 
@@ -45,3 +45,56 @@ def test_the_lot_page_follows_the_auction_live(embedded_server: Server, page: Pa
     assert page.locator("#leader").text_content() not in ("—", "")
     assert problems == []  # no CSP violation, no script error
     page.screenshot(path=str(ARTIFACTS / "lot.png"), full_page=True)
+
+
+def test_a_bidder_signs_in_and_bids_from_the_lot_page(embedded_server: Server, page: Page) -> None:
+    from auction.demo import DEMO_ACCOUNTS
+    from tests.e2e.test_two_workers import live_demo_lot
+
+    lot = live_demo_lot(embedded_server)
+    password = next(a.password for a in DEMO_ACCOUNTS if a.username == "bidder1")
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.goto(f"{embedded_server.base_url}/login?next=/lots/{lot['id']}")
+    page.fill("input[name=username]", "bidder1")
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#bidbox", timeout=5000)
+    page.wait_for_selector("#next-amounts button", timeout=5000)
+    # An amount off the increment grid is refused in the page before anything is sent.
+    page.fill("#amount", str(lot["starting_price"] // 100) + ".01")
+    page.click("#bid-form button[type=submit]")
+    assert "递增" in (page.locator("#bid-result").text_content() or "")
+    assert page.locator("#confirm").is_hidden()
+    # The first suggested amount is the starting price; the capital numerals are shown to confirm.
+    page.locator("#next-amounts button").first.click()
+    assert (page.locator("#amount-words").text_content() or "").endswith(("整", "角", "分"))
+    page.click("#bid-form button[type=submit]")
+    page.wait_for_selector("#confirm:not([hidden])", timeout=2000)
+    page.click("#confirm-yes")
+    # Polling assertions, not wait_for_function: the page's CSP forbids the eval it needs.
+    expect(page.locator("#bid-result")).to_contain_text("Bid accepted", timeout=5000)
+    page.wait_for_selector("#history tbody tr[data-seq='1']", timeout=3000)
+    expect(page.locator("#standing")).to_contain_text("leading", timeout=3000)
+    assert problems == []
+    page.screenshot(path=str(ARTIFACTS / "lot-bid.png"), full_page=True)
+
+
+def test_a_new_bidder_registers_and_pays_on_the_lot_page(embedded_server: Server, page: Page) -> None:
+    from auction.demo import DEMO_ACCOUNTS
+    from tests.e2e.test_two_workers import live_demo_lot
+
+    lot = live_demo_lot(embedded_server)
+    # bidder3 is the demo bidder the seed does not register.
+    password = next(a.password for a in DEMO_ACCOUNTS if a.username == "bidder3")
+    page.goto(f"{embedded_server.base_url}/lots/{lot['id']}")
+    page.click("section.bidding a")
+    page.fill("input[name=username]", "bidder3")
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.click("form[action$='/register'] button")
+    expect(page.locator("section.bidding")).to_contain_text("竞买号", timeout=3000)
+    assert page.locator("#bidbox").count() == 0  # no bidding before the deposit is frozen
+    page.click("form[action$='/pay'] button")
+    page.wait_for_selector("#bidbox", timeout=5000)
+    expect(page.locator("#standing")).not_to_be_empty(timeout=3000)

@@ -11,12 +11,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from auction import accounts, notifications
+from auction import accounts, notifications, registrations
 from auction.accounts import SESSION_LIFETIME
 from auction.confirmation import confirmation, confirmation_pdf
 from auction.enums import LotStatus, Role
 from auction.errors import Conflict, RateLimited, Unauthenticated, ValidationFailed
-from auction.models import Announcement, Bid, Lot, Property, User
+from auction.models import Announcement, Bid, Lot, Payment, Property, User
+from auction.payments import SandboxProvider, WebhookProvider
 from auction.public import lot_detail
 from settlement.fees import enforcement_fee, enforcement_fee_breakdown
 from web.auth import (
@@ -179,8 +180,55 @@ async def lot_page(request: Request) -> Response:
         bids = list(
             await session.scalars(sa.select(Bid).where(Bid.lot_id == lot_id).order_by(Bid.seq).limit(500))
         )
-    starts = cst(dt.datetime.fromisoformat(str(lot["start_at"])))
-    return render(request, "lot.html", {"lot": lot, "bids": bids, "starts": starts}, current_user=current)
+        registration = payment_id = None
+        if current is not None:
+            registration = await registrations.own_registration(session, current, lot_id)
+            if registration is not None:
+                payment_id = await session.scalar(
+                    sa.select(Payment.public_id).where(Payment.registration_id == registration.id)
+                )
+    context = {
+        "lot": lot,
+        "bids": bids,
+        "starts": cst(dt.datetime.fromisoformat(str(lot["start_at"]))),
+        "registration": registration,
+        "payment_id": payment_id,
+        "sandbox": state.profile.payment_simulator,
+    }
+    return render(request, "lot.html", context, current_user=current)
+
+
+async def register_form(request: Request) -> Response:
+    """Register for the lot from its page, then (sandbox) pay the deposit from the same page."""
+    lot_id = path_id(request, "lot_id")
+    await form_data(request)
+    state = app_state(request)
+    provider = SandboxProvider.name if state.profile.payment_simulator else WebhookProvider.name
+    async with state.sessions.begin() as session:
+        user = await optional_user(request, session)
+        if user is None:
+            return RedirectResponse(f"/login?next=/lots/{lot_id}", status_code=303)
+        await registrations.register(session, user, lot_id, provider)
+    return RedirectResponse(f"/lots/{lot_id}", status_code=303)
+
+
+async def pay_form(request: Request) -> Response:
+    """The sandbox payment page's button: the deposit is marked paid and frozen at once."""
+    lot_id = path_id(request, "lot_id")
+    form = await form_data(request)
+    state = app_state(request)
+    if not state.profile.payment_simulator:
+        raise HTTPException(404, "the payment simulator exists only under the sandbox profile")
+    async with state.sessions.begin() as session:
+        user = await optional_user(request, session)
+        if user is None:
+            return RedirectResponse(f"/login?next=/lots/{lot_id}", status_code=303)
+        registration = await registrations.confirm_payment(session, form.get("payment_id", ""), payer=user)
+        lot = await session.get(Lot, registration.lot_id)
+        assert lot is not None
+        lot_status = lot.status
+    await registrations.make_eligible(state.engine, registration, lot_status)
+    return RedirectResponse(f"/lots/{lot_id}", status_code=303)
 
 
 async def confirmation_page(request: Request) -> Response:
@@ -315,6 +363,8 @@ routes = [
     Route("/service/objections", objections_page, methods=["GET"]),
     Route("/inbox", inbox_page, methods=["GET"]),
     Route("/lots/{lot_id}", lot_page, methods=["GET"]),
+    Route("/lots/{lot_id}/register", register_form, methods=["POST"]),
+    Route("/lots/{lot_id}/pay", pay_form, methods=["POST"]),
     Route("/lots/{lot_id}/confirmation", confirmation_page, methods=["GET"]),
     Route("/lots/{lot_id}/confirmation.pdf", confirmation_pdf_file, methods=["GET"]),
     Route("/login", login_page, methods=["GET"]),

@@ -10,6 +10,135 @@ let lastSeq = Math.max(0, ...[...document.querySelectorAll("#history tbody tr")]
 let endMs = Number($("countdown").dataset.endMs);
 let clockOffset = 0; // engine time minus browser time, from the snapshot's now_ms
 let retry = 500;
+let socket = null;
+let price = 0; // current price in fen, 0 before the first bid
+let pending = null; // the bid waiting for the bidder's confirmation: {amount, client_bid_id}
+const increment = Number(lot.dataset.increment);
+const startingPrice = Number(lot.dataset.startingPrice);
+const bidbox = $("bidbox");
+const myCode = bidbox ? bidbox.dataset.bidderCode : null;
+
+// 大写: the capital numerals a bidder reads back before confirming, as on a cheque, so a
+// slipped zero is caught before the money is committed.
+const DIGITS = "零壹贰叁肆伍陆柒捌玖";
+function capitalYuan(fen) {
+  const units = ["", "拾", "佰", "仟"];
+  const groups = ["", "万", "亿", "万亿"];
+  let yuanPart = Math.floor(fen / 100);
+  let words = "";
+  if (yuanPart === 0) words = "零";
+  let group = 0;
+  let needZero = false;
+  while (yuanPart > 0) {
+    const chunk = yuanPart % 10000;
+    yuanPart = Math.floor(yuanPart / 10000);
+    if (chunk > 0) {
+      let part = "";
+      let zero = false;
+      for (let i = 0, c = chunk; i < 4; i++, c = Math.floor(c / 10)) {
+        const d = c % 10;
+        if (d === 0) {
+          if (part) zero = true;
+        } else {
+          part = DIGITS[d] + units[i] + (zero ? "零" : "") + part;
+          zero = false;
+        }
+      }
+      words = part + groups[group] + (needZero ? "零" : "") + words;
+      needZero = chunk < 1000 && yuanPart > 0;
+    } else if (words) {
+      needZero = true;
+    }
+    group++;
+  }
+  const jiao = Math.floor(fen / 10) % 10;
+  const cents = fen % 10;
+  let tail = "元";
+  if (jiao === 0 && cents === 0) return words + tail + "整";
+  if (jiao) tail += DIGITS[jiao] + "角";
+  else tail += "零";
+  if (cents) tail += DIGITS[cents] + "分";
+  return words + tail;
+}
+
+function minimumBid() {
+  return price ? price + increment : startingPrice;
+}
+
+function parseYuan(text) {
+  const match = /^\s*(\d{1,12})(?:\.(\d{1,2}))?\s*$/.exec(text.replace(/,/g, ""));
+  if (!match) return null;
+  return Number(match[1]) * 100 + Number((match[2] || "").padEnd(2, "0"));
+}
+
+// A valid bid is the minimum or the minimum plus whole increments (RULES.md).
+function bidProblem(fen) {
+  if (fen === null) return "请输入金额 Enter an amount in yuan, e.g. 1234.50";
+  if (fen < minimumBid()) return `出价不得低于 The bid must be at least ${yuan(minimumBid())}`;
+  if ((fen - minimumBid()) % increment !== 0) return `须按加价幅度 ${yuan(increment)} 递增 Raise in whole increments`;
+  return null;
+}
+
+function refreshBidbox(leaderCode) {
+  if (!bidbox) return;
+  const amounts = $("next-amounts");
+  amounts.replaceChildren();
+  for (let k = 0; k < 3; k++) {
+    const fen = minimumBid() + k * increment;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "amount";
+    button.textContent = yuan(fen);
+    button.addEventListener("click", () => {
+      $("amount").value = (fen / 100).toFixed(2);
+      showWords();
+    });
+    amounts.appendChild(button);
+  }
+  if (leaderCode !== undefined) {
+    $("standing").textContent =
+      leaderCode === myCode ? "您领先 You are leading" : leaderCode ? "已被超越 You have been outbid" : "尚无出价 No bid yet";
+  }
+}
+
+function showWords() {
+  const fen = parseYuan($("amount").value);
+  $("amount-words").textContent = fen === null ? "" : capitalYuan(fen);
+}
+
+function askConfirmation(event) {
+  event.preventDefault();
+  const fen = parseYuan($("amount").value);
+  const problem = bidProblem(fen);
+  if (problem) {
+    $("bid-result").textContent = problem;
+    return;
+  }
+  pending = { amount: fen, client_bid_id: crypto.randomUUID() };
+  $("confirm-text").textContent = `确认出价 Confirm ${yuan(fen)}（${capitalYuan(fen)}）`;
+  $("confirm").hidden = false;
+}
+
+function sendBid() {
+  if (!pending || !socket || socket.readyState !== WebSocket.OPEN) {
+    $("bid-result").textContent = "连接中断，请稍后重试 Not connected; try again in a moment.";
+    return;
+  }
+  // The same client_bid_id on a retry returns the first result: a double click places one bid.
+  socket.send(JSON.stringify({ type: "bid", lot_id: lotId, ...pending }));
+  $("confirm").hidden = true;
+  $("bid-result").textContent = "提交中 Sending…";
+}
+
+function showBidResult(event) {
+  if (!pending || event.client_bid_id !== pending.client_bid_id) return;
+  pending = null;
+  $("bid-result").textContent = event.accepted
+    ? `出价成功 Bid accepted: ${yuan(event.price)}`
+    : `出价未成功 Rejected (${event.code}): ${event.message}`;
+  $("amount").value = "";
+  showWords();
+}
 
 function showNotice(text) {
   const notice = $("notice");
@@ -36,13 +165,15 @@ function addBid(event) {
   lastSeq = event.seq;
   $("price").textContent = yuan(event.amount);
   $("leader").textContent = event.bidder_code;
+  price = event.amount;
+  refreshBidbox(event.bidder_code);
   $("bid-count").textContent = String(event.seq);
   if (event.end_ms > endMs) showNotice("竞价时间已延长 The end has moved: a bid came in the last minutes.");
   endMs = event.end_ms;
 }
 
 function connect() {
-  const socket = new WebSocket(wsUrl);
+  socket = new WebSocket(wsUrl);
   socket.addEventListener("open", () => {
     retry = 500;
     socket.send(JSON.stringify({ type: "subscribe", lot_id: lotId, since_seq: lastSeq }));
@@ -54,11 +185,15 @@ function connect() {
       endMs = event.end_ms;
       $("status").textContent = event.status;
       if (event.price) {
+        price = event.price;
         $("price").textContent = yuan(event.price);
         $("leader").textContent = event.leader_code || "—";
       }
+      refreshBidbox(event.leader_code || null);
     } else if (event.type === "bid") {
       addBid(event);
+    } else if (event.type === "bid_result") {
+      showBidResult(event);
     } else if (event.type === "status") {
       $("status").textContent = event.status;
     } else if (event.type === "closed") {
@@ -72,6 +207,16 @@ function connect() {
   });
 }
 
+if (bidbox) {
+  $("bid-form").addEventListener("submit", askConfirmation);
+  $("amount").addEventListener("input", showWords);
+  $("confirm-yes").addEventListener("click", sendBid);
+  $("confirm-no").addEventListener("click", () => {
+    pending = null;
+    $("confirm").hidden = true;
+  });
+  refreshBidbox();
+}
 setInterval(tick, 250);
 tick();
 connect();
