@@ -18,6 +18,7 @@ from tests.integration.test_workflows import (
     court_and_staff,
     end_now,
     go_live,
+    new_lot,
     registered,
 )
 
@@ -86,32 +87,12 @@ async def sold_case(
         made = await api.post(f"/api/v1/cases/{case['id']}/claims", headers=staff.headers, json=body)
         assert made.status_code == 201, made.text
         claims[key] = made.json()["id"]
-    import datetime as dt
-
-    now = dt.datetime.now(dt.UTC)
-    lot = (
-        await api.post(
-            "/api/v1/lots",
-            headers=staff.headers,
-            json={
-                "property_id": prop["id"],
-                "round": 1,
-                "starting_price": 2_100_000 * YUAN,
-                "increment": 10_000 * YUAN,
-                "deposit": 210_000 * YUAN,
-                "start_at": (now + dt.timedelta(seconds=1)).isoformat(),
-                "end_at": (now + dt.timedelta(minutes=10)).isoformat(),
-            },
-        )
-    ).json()
-    await api.post(f"/api/v1/lots/{lot['id']}/publish", headers=staff.headers)
-    await registered(api, buyer, lot["id"])
-    await go_live(scheduler, lot["id"])
-    assert (await bid(api, buyer, lot["id"], 3_000_000 * YUAN)).status_code == 201
-    await end_now(scheduler, lot["id"])
-    assert (
-        await api.post(f"/api/v1/lots/{lot['id']}/balance-paid", headers=staff.headers)
-    ).status_code == 200
+    lot_id = await new_lot(api, staff, prop["id"], 1, 2_100_000 * YUAN, increment=10_000 * YUAN)
+    await registered(api, buyer, lot_id)
+    await go_live(scheduler, lot_id)
+    assert (await bid(api, buyer, lot_id, 3_000_000 * YUAN)).status_code == 201
+    await end_now(scheduler, lot_id)
+    assert (await api.post(f"/api/v1/lots/{lot_id}/balance-paid", headers=staff.headers)).status_code == 200
     return staff, case["id"], claims, creditors
 
 
@@ -224,8 +205,6 @@ async def small_case(
 ) -> tuple[Actor, dict, dict, Actor]:
     """A legal-person debtor's equipment sold for 70 000 yuan and paid; one ordinary claim of
     30 000 yuan by a creditor with an account."""
-    import datetime as dt
-
     _, staff = await court_and_staff(api, committed)
     buyer = await actor(api, committed, Role.BIDDER)
     creditor = await actor(api, committed, Role.BIDDER)
@@ -260,28 +239,12 @@ async def small_case(
             },
         )
     ).json()
-    now = dt.datetime.now(dt.UTC)
-    lot = (
-        await api.post(
-            "/api/v1/lots",
-            headers=staff.headers,
-            json={
-                "property_id": prop["id"],
-                "round": 1,
-                "starting_price": 70_000 * YUAN,
-                "increment": 1_000 * YUAN,
-                "deposit": 7_000 * YUAN,
-                "start_at": (now + dt.timedelta(seconds=1)).isoformat(),
-                "end_at": (now + dt.timedelta(minutes=10)).isoformat(),
-            },
-        )
-    ).json()
-    await api.post(f"/api/v1/lots/{lot['id']}/publish", headers=staff.headers)
-    await registered(api, buyer, lot["id"])
-    await go_live(scheduler, lot["id"])
-    await bid(api, buyer, lot["id"], 70_000 * YUAN)
-    await end_now(scheduler, lot["id"])
-    await api.post(f"/api/v1/lots/{lot['id']}/balance-paid", headers=staff.headers)
+    lot_id = await new_lot(api, staff, prop["id"], 1, 70_000 * YUAN, increment=1_000 * YUAN)
+    await registered(api, buyer, lot_id)
+    await go_live(scheduler, lot_id)
+    await bid(api, buyer, lot_id, 70_000 * YUAN)
+    await end_now(scheduler, lot_id)
+    await api.post(f"/api/v1/lots/{lot_id}/balance-paid", headers=staff.headers)
 
     return staff, case, claim, creditor
 

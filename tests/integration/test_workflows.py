@@ -112,7 +112,9 @@ async def listed_lot(
     return case_id, property_id, lot_id
 
 
-async def new_lot(api: httpx.AsyncClient, staff: Actor, property_id: int, round_: int, price: int) -> int:
+async def new_lot(
+    api: httpx.AsyncClient, staff: Actor, property_id: int, round_: int, price: int, *, increment: int = 1_000
+) -> int:
     now = dt.datetime.now(dt.UTC)
     lot = await api.post(
         "/api/v1/lots",
@@ -121,7 +123,7 @@ async def new_lot(api: httpx.AsyncClient, staff: Actor, property_id: int, round_
             "property_id": property_id,
             "round": round_,
             "starting_price": price,
-            "increment": 1_000,
+            "increment": increment,
             "deposit": price // 10,
             "start_at": iso(now + dt.timedelta(seconds=1)),
             "end_at": iso(now + dt.timedelta(minutes=10)),
