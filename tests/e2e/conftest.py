@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,19 +122,32 @@ def chromium() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(chromium: object, request: pytest.FixtureRequest) -> Iterator[object]:
-    """A fresh browser context and page; a screenshot is saved when the test fails."""
-    from playwright.sync_api import Browser
+def new_page(chromium: object, request: pytest.FixtureRequest) -> Iterator[Callable[..., object]]:
+    """Open pages in fresh browser contexts (one per user); each is screenshotted if the test fails."""
+    from playwright.sync_api import Browser, BrowserContext
 
     assert isinstance(chromium, Browser)
-    context = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    yield page
+    contexts: list[BrowserContext] = []
+
+    def open_page(locale: str = "zh-CN") -> object:
+        context = chromium.new_context(locale=locale, timezone_id="Asia/Shanghai")
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
     report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    for number, context in enumerate(contexts):
+        if report is not None and report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            for page in context.pages:
+                page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{number}.png"), full_page=True)
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[..., object]) -> object:
+    """A fresh browser context and page; a screenshot is saved when the test fails."""
+    return new_page()
 
 
 @pytest.hookimpl(wrapper=True)

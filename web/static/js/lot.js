@@ -12,11 +12,14 @@ let clockOffset = 0; // engine time minus browser time, from the snapshot's now_
 let retry = 500;
 let socket = null;
 let price = 0; // current price in fen, 0 before the first bid
-let pending = null; // the bid waiting for the bidder's confirmation: {amount, client_bid_id}
+let pending = null; // the bid being confirmed or sent: {amount, client_bid_id}
+let sent = false; // the pending bid went out and its result has not come back
 const increment = Number(lot.dataset.increment);
 const startingPrice = Number(lot.dataset.startingPrice);
 const bidbox = $("bidbox");
 const myCode = bidbox ? bidbox.dataset.bidderCode : null;
+// Outbid is only news to a bidder who has bid.
+let haveBid = [...document.querySelectorAll("#history tbody tr")].some((tr) => tr.children[1].textContent === myCode);
 
 // 大写: the capital numerals a bidder reads back before confirming, as on a cheque, so a
 // slipped zero is caught before the money is committed.
@@ -96,8 +99,12 @@ function refreshBidbox(leaderCode) {
     amounts.appendChild(button);
   }
   if (leaderCode !== undefined) {
-    $("standing").textContent =
-      leaderCode === myCode ? "您领先 You are leading" : leaderCode ? "已被超越 You have been outbid" : "尚无出价 No bid yet";
+    let standing = "尚无出价 No bid yet";
+    if (leaderCode === myCode) standing = "您领先 You are leading";
+    else if (leaderCode && haveBid) standing = "您已被超越 You have been outbid";
+    else if (leaderCode) standing = "其他竞买人领先 Another bidder leads";
+    $("standing").textContent = standing;
+    $("standing").dataset.state = leaderCode === myCode ? "leading" : leaderCode && haveBid ? "outbid" : "";
   }
 }
 
@@ -120,24 +127,47 @@ function askConfirmation(event) {
 }
 
 function sendBid() {
-  if (!pending || !socket || socket.readyState !== WebSocket.OPEN) {
-    $("bid-result").textContent = "连接中断，请稍后重试 Not connected; try again in a moment.";
-    return;
-  }
-  // The same client_bid_id on a retry returns the first result: a double click places one bid.
-  socket.send(JSON.stringify({ type: "bid", lot_id: lotId, ...pending }));
+  if (!pending) return;
   $("confirm").hidden = true;
+  sent = true;
   $("bid-result").textContent = "提交中 Sending…";
+  if (socket && socket.readyState === WebSocket.OPEN) {
+    socket.send(JSON.stringify({ type: "bid", lot_id: lotId, ...pending }));
+  } // else it goes out on reconnect (see connect)
 }
 
 function showBidResult(event) {
   if (!pending || event.client_bid_id !== pending.client_bid_id) return;
   pending = null;
+  sent = false;
   $("bid-result").textContent = event.accepted
     ? `出价成功 Bid accepted: ${yuan(event.price)}`
     : `出价未成功 Rejected (${event.code}): ${event.message}`;
   $("amount").value = "";
   showWords();
+}
+
+function setProxy(event) {
+  event.preventDefault();
+  const fen = parseYuan($("proxy-max").value);
+  const floor = $("leader").textContent === myCode ? price : minimumBid();
+  if (fen === null || fen < floor) {
+    $("proxy-result").textContent = `委托最高价不得低于 The maximum must be at least ${yuan(floor)}`;
+    return;
+  }
+  if (!socket || socket.readyState !== WebSocket.OPEN) {
+    $("proxy-result").textContent = "连接中断，请稍后重试 Not connected; try again in a moment.";
+    return;
+  }
+  socket.send(JSON.stringify({ type: "proxy", lot_id: lotId, max_amount: fen }));
+  $("proxy-result").textContent = "提交中 Sending…";
+}
+
+function showProxyResult(event) {
+  $("proxy-result").textContent = event.accepted
+    ? `委托已设置 Proxy set: up to ${yuan(event.max_amount)}`
+    : `委托未成功 Refused (${event.code})`;
+  if (event.accepted) $("proxy-max").value = "";
 }
 
 function showNotice(text) {
@@ -163,6 +193,7 @@ function addBid(event) {
   }
   $("history").querySelector("tbody").appendChild(row);
   lastSeq = event.seq;
+  if (event.bidder_code === myCode) haveBid = true;
   $("price").textContent = yuan(event.amount);
   $("leader").textContent = event.bidder_code;
   price = event.amount;
@@ -172,11 +203,21 @@ function addBid(event) {
   endMs = event.end_ms;
 }
 
+function setConnection(up) {
+  const status = $("connection");
+  status.textContent = up ? "已连接 Connected" : "连接中断，正在重连 Connection lost, reconnecting…";
+  status.dataset.state = up ? "up" : "down";
+}
+
 function connect() {
   socket = new WebSocket(wsUrl);
   socket.addEventListener("open", () => {
     retry = 500;
+    setConnection(true);
     socket.send(JSON.stringify({ type: "subscribe", lot_id: lotId, since_seq: lastSeq }));
+    // A bid whose result was lost with the old connection is sent again with the same
+    // client_bid_id: the engine answers with the first result and places nothing twice.
+    if (pending && sent) socket.send(JSON.stringify({ type: "bid", lot_id: lotId, ...pending }));
   });
   socket.addEventListener("message", (message) => {
     const event = JSON.parse(message.data);
@@ -194,14 +235,28 @@ function connect() {
       addBid(event);
     } else if (event.type === "bid_result") {
       showBidResult(event);
+    } else if (event.type === "proxy_result") {
+      showProxyResult(event);
     } else if (event.type === "status") {
       $("status").textContent = event.status;
     } else if (event.type === "closed") {
       $("status").textContent = event.outcome;
       showNotice(event.outcome === "sold" ? `成交 Sold to ${event.winner_code} at ${yuan(event.price)}` : "流拍 No bid");
+      if (bidbox) {
+        for (const form of bidbox.querySelectorAll("form")) form.hidden = true;
+        $("next-amounts").replaceChildren();
+        $("standing").textContent = event.winner_code === myCode ? "您已竞得 You won this lot" : "竞价已结束 Bidding has ended";
+        if (event.winner_code === myCode) {
+          const link = document.createElement("a");
+          link.href = `/lots/${lotId}/confirmation`;
+          link.textContent = "成交确认书 Confirmation to print";
+          $("bid-result").replaceChildren(link);
+        }
+      }
     }
   });
   socket.addEventListener("close", () => {
+    setConnection(false);
     setTimeout(connect, retry); // resume with since_seq: nothing is missed
     retry = Math.min(retry * 2, 10000);
   });
@@ -211,6 +266,7 @@ if (bidbox) {
   $("bid-form").addEventListener("submit", askConfirmation);
   $("amount").addEventListener("input", showWords);
   $("confirm-yes").addEventListener("click", sendBid);
+  $("proxy-form").addEventListener("submit", setProxy);
   $("confirm-no").addEventListener("click", () => {
     pending = null;
     $("confirm").hidden = true;
