@@ -420,16 +420,17 @@ async def disburse_plan(session: AsyncSession, user: User, plan_id: int) -> Allo
         for c in await session.scalars(sa.select(AllocationCost).where(AllocationCost.plan_id == plan.id))
     )
     fees = ledger.court_fees(case.court_id)
-    await ledger.post(
-        session,
-        "costs_and_fee",
-        [
-            ledger.debit(escrow, costs + plan.enforcement_fee),
-            ledger.credit(fees, costs + plan.enforcement_fee),
-        ],
-        case_id=case.id,
-        idempotency_key=f"{key}:costs",
-    )
+    if costs + plan.enforcement_fee:
+        await ledger.post(
+            session,
+            "costs_and_fee",
+            [
+                ledger.debit(escrow, costs + plan.enforcement_fee),
+                ledger.credit(fees, costs + plan.enforcement_fee),
+            ],
+            case_id=case.id,
+            idempotency_key=f"{key}:costs",
+        )
     lines = list(await session.scalars(sa.select(AllocationLine).where(AllocationLine.plan_id == plan.id)))
     for line in lines:
         await _pay_out(
@@ -472,7 +473,12 @@ async def _pay_out(
     kind: str,
     key: str,
 ) -> None:
-    """Allot `amount` from the case's escrow to `payee`, then pay it out of the court's account."""
+    """Allot `amount` from the case's escrow to `payee`, then pay it out of the court's account.
+
+    A line allotted nothing (a security whose property is unsold) moves no money: the ledger
+    refuses empty transactions, so there is nothing to post."""
+    if amount == 0:
+        return
     await ledger.post(
         session,
         kind,

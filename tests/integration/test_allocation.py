@@ -313,3 +313,41 @@ async def test_a_case_paid_in_full_closes(
     ]
     twice = await api.post(f"/api/v1/allocation-plans/{plan['id']}/disburse", headers=staff.headers)
     assert twice.status_code == 409
+
+
+async def test_a_line_allotted_nothing_is_disbursed_without_moving_money(
+    api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession], scheduler: LotScheduler
+) -> None:
+    """A mortgage on a property not sold yet gets 0 in the plan; paying out the plan must not
+    post an empty ledger transaction (it did: a 500 found by the console's browser test)."""
+    staff, case, _, _ = await small_case(api, committed, scheduler)
+    unsold = (
+        await api.post(
+            "/api/v1/properties",
+            headers=staff.headers,
+            json={"case_id": case["id"], "title": "厂房", "category": "real_estate", "appraised_value": 9 * YUAN},
+        )
+    ).json()
+    mortgage = await api.post(
+        f"/api/v1/cases/{case['id']}/claims",
+        headers=staff.headers,
+        json={
+            "creditor_name": "杭州银行",
+            "kind": "secured",
+            "amount": 500_000 * YUAN,
+            "rank": 1,
+            "property_id": unsold["id"],
+        },
+    )
+    assert mortgage.status_code == 201, mortgage.text
+    plan = (await api.post(f"/api/v1/cases/{case['id']}/allocation-plans", headers=staff.headers)).json()
+    zero = next(line for line in plan["lines"] if line["claim_id"] == mortgage.json()["id"])
+    assert zero["allocated"] == 0 and zero["reason"] == "property_not_sold"
+    await api.post(f"/api/v1/allocation-plans/{plan['id']}/publish", headers=staff.headers)
+    await asyncio.sleep(1.1)
+    await api.post(f"/api/v1/allocation-plans/{plan['id']}/finalize", headers=staff.headers)
+    paid = await api.post(f"/api/v1/allocation-plans/{plan['id']}/disburse", headers=staff.headers)
+    assert paid.status_code == 200, paid.text
+    async with committed() as session:
+        assert await ledger.balance(session, ledger.case_escrow(case["id"])) == 0
+        assert await ledger.balance(session, ledger.creditor(zero["claim_id"])) == 0
