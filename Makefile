@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest install install-dev clean bench bench-engine bench-realtime loadtest
+.PHONY: help run test lint typecheck pytest install install-dev clean bench bench-engine bench-realtime loadtest messages
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -53,6 +53,11 @@ bench: bench-engine bench-realtime ## every benchmark (results in load_tests/res
 
 loadtest: $(DEV_STAMP) ## locust: browsing, auction evening, closing rush (reports in load_tests/results/)
 	$(BIN)/python -m load_tests.run_loadtest $(LOADTEST_ARGS)
+
+messages: $(DEV_STAMP) ## re-extract the pages' message ids into the catalogs (then translate web/locale/*/LC_MESSAGES/messages.po)
+	$(BIN)/pybabel extract -F babel.cfg -o web/locale/messages.pot --no-location --sort-output --project=judicial-auction .
+	$(BIN)/pybabel update -i web/locale/messages.pot -d web/locale -D messages --width=110 --ignore-obsolete
+	rm web/locale/messages.pot
 
 clean: ## remove the virtualenv and the embedded services' data
 	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache

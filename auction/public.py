@@ -28,6 +28,10 @@ class LotFilter:
     court_code: str | None = None
     query: str | None = None
     page: int = 1
+    min_price: int | None = None  # starting price bounds, fen
+    max_price: int | None = None
+    statuses: tuple[LotStatus, ...] = ()  # any of these, when no single status is asked for
+    soonest_first: bool = False  # by end ascending (what is about to close), else latest first
 
 
 def _base_query() -> sa.Select[Lot, Property, str, str]:
@@ -64,6 +68,12 @@ async def list_lots(session: AsyncSession, where: LotFilter) -> dict[str, Any]:
     query = _base_query()
     if where.status is not None:
         query = query.where(Lot.status == where.status)
+    elif where.statuses:
+        query = query.where(Lot.status.in_(where.statuses))
+    if where.min_price is not None:
+        query = query.where(Lot.starting_price >= where.min_price)
+    if where.max_price is not None:
+        query = query.where(Lot.starting_price <= where.max_price)
     if where.category is not None:
         query = query.where(Property.category == where.category)
     if where.court_code:
@@ -71,9 +81,8 @@ async def list_lots(session: AsyncSession, where: LotFilter) -> dict[str, Any]:
     if where.query:
         query = query.where(Property.title.ilike(f"%{_escape_like(where.query)}%", escape="\\"))
     total = await session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = await session.execute(
-        query.order_by(Lot.end_at.desc(), Lot.id.desc()).offset((where.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    )
+    order = (Lot.end_at, Lot.id) if where.soonest_first else (Lot.end_at.desc(), Lot.id.desc())
+    rows = await session.execute(query.order_by(*order).offset((where.page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     return {
         "items": [_summary(row.Lot, row.Property, row.court_code, row.court_name) for row in rows],
         "page": where.page,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gettext
 import logging
 import os
 import secrets
@@ -12,6 +13,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -31,18 +34,22 @@ from bidding_engine.errors import EngineError
 from core.db import create_engine, session_factory
 from core.redis import connect as connect_redis
 from core.settings import Settings
-from web import errors, formatting, openapi
+from web import errors, formatting, labels, openapi
 from web.gateway.server import Gateway
+from web.i18n import load_catalogs
 from web.routes import (
     accounts,
     bidding,
     bids,
     court,
+    court_pages,
     disclosure,
     enforcement,
     files,
     lots,
     pages,
+    party_pages,
+    public_pages,
     settlement,
     system,
 )
@@ -53,10 +60,27 @@ WEB_DIR = Path(__file__).parent
 log = logging.getLogger(__name__)
 
 
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    translations: gettext.NullTranslations = context["translations"]
+    return translations.gettext(message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    translations: gettext.NullTranslations = context["translations"]
+    return translations.ngettext(singular, plural, n)
+
+
 def build_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=WEB_DIR / "templates")  # autoescape on for .html
     templates.env.filters["yuan"] = formatting.yuan
     templates.env.filters["cst"] = formatting.cst
+    templates.env.globals.update(labels.GLOBALS)
+    # The language is the request's, so the callables read the catalog from the render
+    # context (pages.render puts it there); newstyle escapes the values put into a message.
+    templates.env.add_extension("jinja2.ext.i18n")
+    templates.env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     return templates
 
 
@@ -88,6 +112,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
         raise ValueError("create_app needs resolved service URLs; use core.services.resolved_services")
     database_url, redis_url = settings.database_url, settings.redis_url
     templates = build_templates()
+    catalogs = load_catalogs()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -104,6 +129,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             redis=redis,
             templates=templates,
             engine=engine,
+            catalogs=catalogs,
         )
         tasks = []
         if background:
@@ -158,6 +184,9 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             *enforcement.routes,
             *openapi.routes,
             *pages.routes,
+            *party_pages.routes,
+            *public_pages.routes,
+            *court_pages.routes,
             Mount("/static", app=StaticFiles(directory=WEB_DIR / "static"), name="static"),
         ],
         lifespan=lifespan,

@@ -13,7 +13,10 @@ def yuan(fen: int) -> str:
     return f"{sign}¥{whole:,}.{cents:02d}"
 
 
-def cst(moment: dt.datetime | None) -> str:
+def cst(moment: dt.datetime | str | None) -> str:
+    """A stored moment, or its ISO text from an API body, in China Standard Time."""
     if moment is None:
         return ""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
     return moment.astimezone(CST).strftime("%Y-%m-%d %H:%M")

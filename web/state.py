@@ -13,6 +13,7 @@ from auction.rules import RuleProfile
 from bidding_engine.engine import BiddingEngine
 from core.settings import Settings
 from web.cache import MicroCache
+from web.i18n import Catalogs
 
 
 @dataclass(slots=True)
@@ -24,6 +25,7 @@ class AppState:
     redis: Redis
     templates: Jinja2Templates
     engine: BiddingEngine
+    catalogs: Catalogs
     cache: MicroCache = field(default_factory=MicroCache)
 
 

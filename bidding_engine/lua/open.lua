@@ -3,7 +3,8 @@
 -- ARGV[7] first-bid window ms (the fixed-price sale: the first valid offer starts a bidding window
 -- of this length; 0 for auctions), then triples (registration id, bidder code, class: priority
 -- rank, 0 for ordinary bidders).
--- Returns 1 when opened now, 0 when it was already open.
+-- Returns 1 when opened now, 0 when it was already open. Opening is announced on the lot's
+-- channel as a status event, so a page watching the lot before its start turns live with it.
 if redis.call('EXISTS', K_STATE) == 1 then
   return 0
 end
@@ -15,4 +16,5 @@ redis.call('XGROUP', 'CREATE', K_BIDS, 'persisters', '0', 'MKSTREAM')
 for i = 8, #ARGV, 3 do
   redis.call('HSET', K_REGS, ARGV[i], ARGV[i + 1] .. '|' .. ARGV[i + 2])
 end
+publish_status({lot_id = ARGV[2], status = 'live'})
 return 1

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from auction.demo import DEMO_ACCOUNTS
+from tests.e2e.browser import sign_in
 from tests.e2e.conftest import ARTIFACTS, Server, start_server
 from tests.e2e.relay import Relay
 from tests.e2e.test_two_workers import live_demo_lot, token
@@ -47,12 +47,8 @@ def relayed_server(sandbox_environ: dict[str, str], tmp_path: Path, relayed: Rel
     server.stop()
 
 
-def signed_in_on_lot(page: Page, server: Server, username: str, lot_id: int) -> Page:
-    password = next(a.password for a in DEMO_ACCOUNTS if a.username == username)
-    page.goto(f"{server.base_url}/login?next=/lots/{lot_id}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
+def signed_in_on_lot(page: Page, server: Server, username: str, lot_id: int, language: str = "zh") -> Page:
+    sign_in(page, server, username, f"/lots/{lot_id}", language)
     expect(page.locator("#connection")).to_have_attribute("data-state", "up", timeout=5000)
     page.wait_for_selector("#next-amounts button", timeout=5000)
     return page
@@ -71,7 +67,7 @@ def test_two_bidders_outbid_each_other_within_a_second(
     lot = live_demo_lot(server)
     errors: list[str] = []
     first = signed_in_on_lot(new_page(), server, "bidder1", lot["id"])
-    second = signed_in_on_lot(new_page(), server, "bidder2", lot["id"])
+    second = signed_in_on_lot(new_page(), server, "bidder2", lot["id"], "en")  # one of each language
     for page in (first, second):
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     end_before = int(first.locator("#countdown").get_attribute("data-end-ms") or 0)
@@ -87,14 +83,15 @@ def test_two_bidders_outbid_each_other_within_a_second(
     bid_first_suggestion(second)
     expect(first.locator("#history tbody tr[data-seq='2']")).to_be_visible(timeout=SECOND)
     expect(first.locator("#standing")).to_have_attribute("data-state", "outbid", timeout=SECOND)
-    expect(first.locator("#standing")).to_contain_text("outbid")
+    expect(first.locator("#standing")).to_have_text("您已被超越")
     expect(second.locator("#standing")).to_have_attribute("data-state", "leading", timeout=SECOND)
 
     # The first bidder answers with a proxy: the engine outbids the second one at once.
     first.fill("#proxy-max", str((lot["starting_price"] + 10 * lot["increment"]) // 100))
     first.click("#proxy-form button[type=submit]")
-    expect(first.locator("#proxy-result")).to_contain_text("Proxy set", timeout=SECOND * 3)
+    expect(first.locator("#proxy-result")).to_contain_text("委托已设置", timeout=SECOND * 3)
     expect(second.locator("#history tbody tr[data-seq='3']")).to_contain_text("proxy", timeout=SECOND)
+    expect(first.locator("#history tbody tr[data-seq='3']")).to_contain_text("委托代理", timeout=SECOND)
     expect(second.locator("#standing")).to_have_attribute("data-state", "outbid", timeout=SECOND)
     expect(first.locator("#standing")).to_have_attribute("data-state", "leading", timeout=SECOND)
 
@@ -110,7 +107,7 @@ def test_a_dropped_connection_resumes_with_the_complete_history(
 ) -> None:
     embedded_server = relayed_server
     lot = live_demo_lot(embedded_server)
-    page = signed_in_on_lot(new_page(), embedded_server, "bidder1", lot["id"])
+    page = signed_in_on_lot(new_page(), embedded_server, "bidder1", lot["id"], "en")
     context = page.context
 
     context.set_offline(True)

@@ -64,7 +64,7 @@ def test_a_bidder_signs_in_and_bids_from_the_lot_page(embedded_server: Server, p
     # An amount off the increment grid is refused in the page before anything is sent.
     page.fill("#amount", str(lot["starting_price"] // 100) + ".01")
     page.click("#bid-form button[type=submit]")
-    assert "递增" in (page.locator("#bid-result").text_content() or "")
+    assert "加价幅度" in (page.locator("#bid-result").text_content() or "")
     assert page.locator("#confirm").is_hidden()
     # The first suggested amount is the starting price; the capital numerals are shown to confirm.
     page.locator("#next-amounts button").first.click()
@@ -73,9 +73,9 @@ def test_a_bidder_signs_in_and_bids_from_the_lot_page(embedded_server: Server, p
     page.wait_for_selector("#confirm:not([hidden])", timeout=2000)
     page.click("#confirm-yes")
     # Polling assertions, not wait_for_function: the page's CSP forbids the eval it needs.
-    expect(page.locator("#bid-result")).to_contain_text("Bid accepted", timeout=5000)
+    expect(page.locator("#bid-result")).to_contain_text("出价成功", timeout=5000)
     page.wait_for_selector("#history tbody tr[data-seq='1']", timeout=3000)
-    expect(page.locator("#standing")).to_contain_text("leading", timeout=3000)
+    expect(page.locator("#standing")).to_have_text("您领先", timeout=3000)
     assert problems == []
     page.screenshot(path=str(ARTIFACTS / "lot-bid.png"), full_page=True)
 
@@ -98,3 +98,26 @@ def test_a_new_bidder_registers_and_pays_on_the_lot_page(embedded_server: Server
     page.click("form[action$='/pay'] button")
     page.wait_for_selector("#bidbox", timeout=5000)
     expect(page.locator("#standing")).not_to_be_empty(timeout=3000)
+
+
+def test_the_language_switch_works_and_is_remembered(embedded_server: Server, page: Page) -> None:
+    from tests.e2e.test_two_workers import live_demo_lot
+
+    lot = live_demo_lot(embedded_server)
+    page.goto(f"{embedded_server.base_url}/lots/{lot['id']}")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.locator("#connection")).to_have_text("已连接", timeout=5000)  # the script's words too
+    page.screenshot(path=str(ARTIFACTS / "lot-zh.png"), full_page=True)
+    page.keyboard.press("Tab")  # the skip link comes first for keyboard users
+    expect(page.locator("a.skip")).to_be_focused()
+    page.click("#switch-language")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert page.url.endswith(f"/lots/{lot['id']}")  # back on the same page
+    expect(page.locator("#connection")).to_have_text("Connected", timeout=5000)
+    expect(page.locator(".site-header")).to_contain_text("Sign in")
+    page.screenshot(path=str(ARTIFACTS / "lot-en.png"), full_page=True)
+    page.click("text=Announcements")  # remembered on the next page
+    expect(page.locator("h1")).to_have_text("Announcements")
+    page.screenshot(path=str(ARTIFACTS / "announcements-en.png"), full_page=True)
+    page.click("#switch-language")
+    expect(page.locator("h1")).to_have_text("公告")

@@ -325,7 +325,12 @@ async def test_a_line_allotted_nothing_is_disbursed_without_moving_money(
         await api.post(
             "/api/v1/properties",
             headers=staff.headers,
-            json={"case_id": case["id"], "title": "厂房", "category": "real_estate", "appraised_value": 9 * YUAN},
+            json={
+                "case_id": case["id"],
+                "title": "厂房",
+                "category": "real_estate",
+                "appraised_value": 9 * YUAN,
+            },
         )
     ).json()
     mortgage = await api.post(

@@ -60,3 +60,22 @@ async def test_announcement_pages_show_rewards(
     page = await api.get(f"/announcements/{made.json()['announcement_id']}")
     assert page.status_code == 200 and "悬赏查找被执行人的财产" in page.text and "吴某" in page.text
     assert (await api.get("/announcements/999999", headers={"accept": "text/html"})).status_code == 404
+
+
+async def test_the_language_switch_is_remembered(api: httpx.AsyncClient) -> None:
+    chinese = await api.get("/service/rules")
+    assert '<html lang="zh-CN">' in chinese.text and "登录" in chinese.text
+    switched = await api.get("/lang/en?next=/service/rules")
+    assert switched.status_code == 303 and switched.headers["location"] == "/service/rules"
+    assert "lang=en" in switched.headers["set-cookie"]
+    english = await api.get("/service/rules")  # the client keeps the cookie
+    assert '<html lang="en">' in english.text
+    assert "Sign in" in english.text and "登录" not in english.text
+    assert "5 minutes" in english.text and "5 分钟" not in english.text
+    fees = await api.get("/service/fees?amount=oops")
+    assert fees.status_code == 422 and "Enter an amount" in fees.text
+    assert (await api.get("/lang/en?next=//evil.example")).headers["location"] == "/"
+    assert (await api.get("/lang/fr")).status_code == 404
+    back = await api.get("/lang/zh?next=/")
+    assert back.status_code == 303
+    assert "登录" in (await api.get("/")).text

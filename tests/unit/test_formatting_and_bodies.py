@@ -18,6 +18,7 @@ def test_yuan(fen: int, text: str) -> None:
 
 def test_cst_is_utc_plus_8() -> None:
     assert cst(dt.datetime(2026, 12, 1, 16, 30, tzinfo=dt.UTC)) == "2026-12-02 00:30"
+    assert cst("2026-12-01T16:30:00+00:00") == "2026-12-02 00:30"
 
 
 class Sample(Body):

@@ -4,6 +4,7 @@ closing, rewards, subscriptions and the inbox, property clues, the fee calculato
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import msgspec
 from starlette.datastructures import UploadFile
@@ -93,8 +94,8 @@ class LookupBody(Body):
     id_number: str
 
 
-async def lookup(request: Request) -> JSONResponse:
-    body = await read_json(request, LookupBody)
+async def throttled_lookup(request: Request, case_number: str, id_number: str) -> dict[str, Any]:
+    """A party's case by number and identity number, throttled per address (API and page)."""
     state = app_state(request)
     throttle = Throttle(state.redis, state.settings.redis_namespace)
     address = client_address(request)
@@ -103,10 +104,13 @@ async def lookup(request: Request) -> JSONResponse:
         raise RateLimited(f"too many look-ups; try again in {wait} s", retry_after_s=wait)
     await throttle.record(LOOKUPS_PER_ADDRESS, address)  # every try counts: identity numbers are guessable
     async with state.sessions() as session:
-        case = await enforcement.lookup_case(
-            session, body.case_number, body.id_number, state.settings.secret_key
-        )
-        return JSONResponse(await timeline_json(session, case.id))
+        case = await enforcement.lookup_case(session, case_number, id_number, state.settings.secret_key)
+        return await timeline_json(session, case.id)
+
+
+async def lookup(request: Request) -> JSONResponse:
+    body = await read_json(request, LookupBody)
+    return JSONResponse(await throttled_lookup(request, body.case_number, body.id_number))
 
 
 class MeasureBody(Body):

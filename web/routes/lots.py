@@ -14,7 +14,14 @@ from web.routes.bids import lot_id_of
 from web.state import app_state
 
 
-def _filter(request: Request) -> LotFilter:
+def lot_filter(
+    request: Request,
+    *,
+    price_unit: int = 1,
+    statuses: tuple[LotStatus, ...] = (),
+    soonest_first: bool = False,
+) -> LotFilter:
+    """The list's query parameters; prices are fen in the API (price_unit 1), yuan on pages (100)."""
     params = request.query_params
     errors = {}
     if has_nul(*params.values()):
@@ -33,16 +40,32 @@ def _filter(request: Request) -> LotFilter:
     page_raw = params.get("page", "1")
     if not is_number(page_raw) or not 1 <= int(page_raw) <= 10_000:
         errors["page"] = "invalid_value"
+    prices: dict[str, int | None] = {}
+    for name in ("min_price", "max_price"):
+        raw = params.get(name, "")
+        if raw and (not is_number(raw) or len(raw) > 15):
+            errors[name] = "invalid_value"
+        prices[name] = int(raw) * price_unit if raw and name not in errors else None
     query = params.get("q") or None
     if query is not None and len(query) > 100:
         errors["q"] = "too_long"
     if errors:
         raise ValidationFailed("invalid query parameters", fields=errors)
-    return LotFilter(status, category, params.get("court") or None, query, int(page_raw))
+    return LotFilter(
+        status,
+        category,
+        params.get("court") or None,
+        query,
+        int(page_raw),
+        prices["min_price"],
+        prices["max_price"],
+        statuses,
+        soonest_first,
+    )
 
 
 async def lots(request: Request) -> JSONResponse:
-    where = _filter(request)
+    where = lot_filter(request)
     async with app_state(request).sessions() as session:
         return JSONResponse(await list_lots(session, where))
 

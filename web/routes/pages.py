@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from starlette.exceptions import HTTPException
@@ -16,9 +18,9 @@ from auction.accounts import SESSION_LIFETIME
 from auction.confirmation import confirmation, confirmation_pdf
 from auction.enums import LotStatus, Role
 from auction.errors import Conflict, RateLimited, Unauthenticated, ValidationFailed
-from auction.models import Announcement, Bid, Lot, Payment, Property, User
+from auction.models import Announcement, Bid, Court, Lot, Payment, User
 from auction.payments import SandboxProvider, WebhookProvider
-from auction.public import lot_detail
+from auction.public import LotFilter, list_lots, lot_detail
 from settlement.fees import enforcement_fee, enforcement_fee_breakdown
 from web.auth import (
     SESSION_COOKIE,
@@ -29,13 +31,18 @@ from web.auth import (
     set_csrf_cookie,
     sign_in,
 )
+from web.charts import price_points
 from web.formatting import cst
+from web.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, request_language
+from web.labels import BID_KINDS, CATEGORIES, LOT_STATUSES
 from web.params import has_nul, is_number
 from web.routes.court import path_id
+from web.routes.lots import lot_filter
 from web.routes.system import public_ws_url
 from web.state import app_state
 
 HOME_STATUSES = (LotStatus.LIVE, LotStatus.ANNOUNCED)
+HOME_DEFAULT = LotFilter(statuses=HOME_STATUSES, soonest_first=True)
 
 
 def render(
@@ -46,7 +53,11 @@ def render(
     current_user: User | None = None,
 ) -> Response:
     state = app_state(request)
+    language = request_language(request)
     context = {
+        "lang": language,
+        "html_lang": LANGUAGES[language],
+        "translations": state.catalogs.for_language(language),
         "ws_url": public_ws_url(request),
         "rules_name": state.settings.rules.value,
         "csrf_token": csrf_token(request),
@@ -101,10 +112,15 @@ async def login(request: Request) -> Response:
             user = await sign_in(request, session, username, form.get("password", "")[:256])
             token, _ = await accounts.issue_token(session, user, SESSION_LIFETIME)
     except (Unauthenticated, RateLimited) as exc:
-        status = 429 if isinstance(exc, RateLimited) else 401
-        return render(
-            request, "login.html", {"error": exc.message, "next": target, "username": username}, status
-        )
+        _ = translator(request)
+        if isinstance(exc, RateLimited):
+            status, error = (
+                429,
+                _("Too many failed sign-ins; try again in %(s)s seconds.") % {"s": exc.retry_after_s},
+            )
+        else:
+            status, error = 401, _("Wrong username or password.")
+        return render(request, "login.html", {"error": error, "next": target, "username": username}, status)
     response = RedirectResponse(target, status_code=303)
     session_cookie(request, response, token)
     return response
@@ -147,38 +163,90 @@ async def signup(request: Request) -> Response:
     return response
 
 
+def may_be_signed_in(request: Request) -> bool:
+    """The busiest pages skip the token look-up for the anonymous crowd."""
+    return bool(request.cookies.get(SESSION_COOKIE) or request.headers.get("authorization"))
+
+
+def translator(request: Request) -> Callable[[str], str]:
+    """gettext in the request's language, for messages made in Python."""
+    return app_state(request).catalogs.for_language(request_language(request)).gettext
+
+
+async def switch_language(request: Request) -> Response:
+    """Remembered in a cookie for a year; only a preference, so a plain link may set it."""
+    language = request.path_params["language"]
+    if language not in LANGUAGES:
+        raise HTTPException(404, "no such language")
+    response = RedirectResponse(safe_next(request.query_params.get("next", "/")), status_code=303)
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response
+
+
 async def home(request: Request) -> Response:
+    """Live and upcoming lots unless a status is chosen; filtered and paged like the API."""
     state = app_state(request)
+    errors: list[str] = []
+    try:
+        where = lot_filter(request, price_unit=100, statuses=HOME_STATUSES, soonest_first=True)
+    except ValidationFailed as exc:
+        errors = sorted(exc.fields or {})
+        where = HOME_DEFAULT
 
-    async def live_and_upcoming() -> list[dict[str, object]]:
+    async def listing() -> dict[str, Any]:
         async with state.sessions() as session:
-            rows = await session.execute(
-                sa.select(
-                    Lot.id, Lot.status, Lot.starting_price, Lot.end_at, Property.title, Property.category
-                )
-                .join(Property, Property.id == Lot.property_id)
-                .where(Lot.status.in_(HOME_STATUSES))
-                .order_by(Lot.end_at)
-                .limit(50)
-            )
-            return [row._asdict() for row in rows]
+            return await list_lots(session, where)
 
-    lots = await state.cache.get("home:lots", live_and_upcoming)
+    async def courts() -> list[tuple[str, str]]:
+        async with state.sessions() as session:
+            rows = await session.execute(sa.select(Court.code, Court.name).order_by(Court.code))
+            return [(row.code, row.name) for row in rows]
+
+    # The plain first page is the one a crowd loads: it is cached briefly; filtered pages are not.
+    plain = where == HOME_DEFAULT
+    found = await (state.cache.get("home:lots", listing) if plain else listing())
     current = None
-    if request.cookies.get(SESSION_COOKIE):
+    if may_be_signed_in(request):
         async with state.sessions() as session:
             current = await optional_user(request, session)
-    return render(request, "home.html", {"lots": lots}, current_user=current)
+    pages = max(1, -(-int(found["total"]) // int(found["page_size"])))
+    kept = [(key, value) for key, value in request.query_params.multi_items() if key != "page" and value]
+    context = {
+        "lots": found["items"],
+        "page": where.page,
+        "pages": pages,
+        "query_without_page": urlencode(kept) + "&" if kept else "",
+        "params": request.query_params,
+        "errors": errors,
+        "categories": list(CATEGORIES.items()),
+        "statuses": [(s.value, LOT_STATUSES[s.value]) for s in LotStatus if s is not LotStatus.DRAFT],
+        "courts": await state.cache.get("courts", courts),
+    }
+    return render(request, "home.html", context, status_code=422 if errors else 200, current_user=current)
+
+
+def duration_text(_: Callable[[str], str], period: dt.timedelta) -> str:
+    seconds = int(period.total_seconds())
+    if seconds % 60:
+        return _("%(n)s seconds") % {"n": seconds}
+    return _("%(n)s minutes") % {"n": seconds // 60}
 
 
 async def lot_page(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
     state = app_state(request)
     async with state.sessions() as session:
-        current = await optional_user(request, session) if request.cookies.get(SESSION_COOKIE) else None
+        current = await optional_user(request, session) if may_be_signed_in(request) else None
         lot = await lot_detail(session, state.engine, lot_id)
         bids = list(
             await session.scalars(sa.select(Bid).where(Bid.lot_id == lot_id).order_by(Bid.seq).limit(500))
+        )
+        notices = list(
+            await session.scalars(
+                sa.select(Announcement)
+                .where(Announcement.lot_id == lot_id, Announcement.kind.in_(PUBLIC_KINDS))
+                .order_by(Announcement.published_at)
+            )
         )
         registration = payment_id = None
         if current is not None:
@@ -187,13 +255,24 @@ async def lot_page(request: Request) -> Response:
                 payment_id = await session.scalar(
                     sa.select(Payment.public_id).where(Payment.registration_id == registration.id)
                 )
+    _ = translator(request)
+    files = list(lot["files"])
     context = {
         "lot": lot,
         "bids": bids,
+        "notices": notices,
+        "photos": [f for f in files if f["kind"] == "photo"],
+        "documents": [f for f in files if f["kind"] != "photo"],
         "starts": cst(dt.datetime.fromisoformat(str(lot["start_at"]))),
+        "ends": cst(dt.datetime.fromisoformat(str(lot["end_at"]))),
+        "extension_text": duration_text(_, state.profile.extension),
+        "price_points": price_points([bid.amount for bid in bids]),
+        "status_labels_translated": {key: _(label) for key, label in LOT_STATUSES.items()},
+        "bid_kinds_translated": {key: _(label) for key, label in BID_KINDS.items()},
         "registration": registration,
         "payment_id": payment_id,
         "sandbox": state.profile.payment_simulator,
+        "is_staff": current is not None and current.role in (Role.COURT_STAFF, Role.ADMIN),
     }
     return render(request, "lot.html", context, current_user=current)
 
@@ -264,9 +343,8 @@ async def fee_page(request: Request) -> Response:
     if text:
         amount = parse_yuan(text)
         if amount is None:
-            context["error"] = (
-                "请输入金额，例如 1000000 或 1234.56。Enter an amount such as 1000000 or 1234.56."
-            )
+            _ = translator(request)
+            context["error"] = _("Enter an amount such as 1000000 or 1234.56.")
         else:
             context["bands"] = enforcement_fee_breakdown(amount)
             context["total"] = enforcement_fee(amount)
@@ -293,14 +371,15 @@ async def inbox_page(request: Request) -> Response:
 
 
 ANNOUNCEMENT_KINDS = (
-    ("auction", "拍卖公告 Auctions"),
-    ("result", "结果 Results"),
-    ("confirmation", "确认书 Confirmations"),
-    ("reward", "悬赏 Rewards"),
-    ("allocation", "分配 Allocations"),
-    ("suspension", "中止 Suspensions"),
-    ("cancellation", "撤回 Withdrawals"),
+    ("auction", N_("Auctions")),
+    ("result", N_("Results")),
+    ("confirmation", N_("Confirmations")),
+    ("reward", N_("Rewards")),
+    ("allocation", N_("Allocations")),
+    ("suspension", N_("Suspensions")),
+    ("cancellation", N_("Withdrawals")),
 )
+KIND_LABELS = dict(ANNOUNCEMENT_KINDS) | {"resumption": N_("Resumptions")}
 PUBLIC_KINDS = frozenset(kind for kind, _ in ANNOUNCEMENT_KINDS) | {"resumption"}
 
 
@@ -335,6 +414,7 @@ async def announcements_page(request: Request) -> Response:
     context = {
         "items": items,
         "kinds": ANNOUNCEMENT_KINDS,
+        "kind_labels": KIND_LABELS,
         "selected": kind,
         "page": page,
         "more": len(rows) > 20,
@@ -356,6 +436,7 @@ async def announcement_page(request: Request) -> Response:
 
 routes = [
     Route("/", home, methods=["GET"]),
+    Route("/lang/{language}", switch_language, methods=["GET"]),
     Route("/announcements", announcements_page, methods=["GET"]),
     Route("/announcements/{announcement_id}", announcement_page, methods=["GET"]),
     Route("/service/fees", fee_page, methods=["GET"]),

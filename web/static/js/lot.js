@@ -4,6 +4,11 @@ const lot = document.querySelector("article.lot");
 const lotId = Number(lot.dataset.lotId);
 const wsUrl = document.querySelector('meta[name="realtime-url"]').content;
 const $ = (id) => document.getElementById(id);
+// The page's words come from the gettext catalogs, rendered into a JSON data block (no inline script).
+const MESSAGES = JSON.parse($("messages").textContent);
+const t = (key, values = {}) => MESSAGES[key].replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+const cstTime = (ms) =>
+  new Date(ms).toLocaleString("sv-SE", { timeZone: "Asia/Shanghai", hour12: false }).slice(0, 16);
 const yuan = (fen) => "¥" + Math.floor(fen / 100).toLocaleString("en-US") + "." + String(fen % 100).padStart(2, "0");
 
 let lastSeq = Math.max(0, ...[...document.querySelectorAll("#history tbody tr")].map((tr) => Number(tr.dataset.seq)));
@@ -64,6 +69,31 @@ function capitalYuan(fen) {
   return words + tail;
 }
 
+// The same amount in English words, for a bidder reading the page in English.
+const ONES = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+  "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
+const TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+function belowThousand(n) {
+  const words = [];
+  if (n >= 100) words.push(ONES[Math.floor(n / 100)], "hundred");
+  const rest = n % 100;
+  if (rest >= 20) words.push(TENS[Math.floor(rest / 10)] + (rest % 10 ? "-" + ONES[rest % 10] : ""));
+  else if (rest) words.push(ONES[rest]);
+  return words.join(" ");
+}
+function englishYuan(fen) {
+  let whole = Math.floor(fen / 100);
+  if (whole === 0) return `zero yuan ${fen % 100} fen`;
+  const parts = [];
+  for (const scale of ["", "thousand", "million", "billion"]) {
+    const chunk = whole % 1000;
+    if (chunk) parts.unshift(belowThousand(chunk) + (scale ? " " + scale : ""));
+    whole = Math.floor(whole / 1000);
+  }
+  return parts.join(" ") + " yuan" + (fen % 100 ? ` ${fen % 100} fen` : "");
+}
+const inWords = (fen) => (document.documentElement.lang === "en" ? `${capitalYuan(fen)} (${englishYuan(fen)})` : capitalYuan(fen));
+
 function minimumBid() {
   return price ? price + increment : startingPrice;
 }
@@ -76,9 +106,9 @@ function parseYuan(text) {
 
 // A valid bid is the minimum or the minimum plus whole increments (RULES.md).
 function bidProblem(fen) {
-  if (fen === null) return "请输入金额 Enter an amount in yuan, e.g. 1234.50";
-  if (fen < minimumBid()) return `出价不得低于 The bid must be at least ${yuan(minimumBid())}`;
-  if ((fen - minimumBid()) % increment !== 0) return `须按加价幅度 ${yuan(increment)} 递增 Raise in whole increments`;
+  if (fen === null) return t("enter_amount");
+  if (fen < minimumBid()) return t("at_least", { amount: yuan(minimumBid()) });
+  if ((fen - minimumBid()) % increment !== 0) return t("whole_increments", { amount: yuan(increment) });
   return null;
 }
 
@@ -99,10 +129,10 @@ function refreshBidbox(leaderCode) {
     amounts.appendChild(button);
   }
   if (leaderCode !== undefined) {
-    let standing = "尚无出价 No bid yet";
-    if (leaderCode === myCode) standing = "您领先 You are leading";
-    else if (leaderCode && haveBid) standing = "您已被超越 You have been outbid";
-    else if (leaderCode) standing = "其他竞买人领先 Another bidder leads";
+    let standing = t("no_bid_yet");
+    if (leaderCode === myCode) standing = t("leading");
+    else if (leaderCode && haveBid) standing = t("outbid");
+    else if (leaderCode) standing = t("other_leads");
     $("standing").textContent = standing;
     $("standing").dataset.state = leaderCode === myCode ? "leading" : leaderCode && haveBid ? "outbid" : "";
   }
@@ -110,7 +140,7 @@ function refreshBidbox(leaderCode) {
 
 function showWords() {
   const fen = parseYuan($("amount").value);
-  $("amount-words").textContent = fen === null ? "" : capitalYuan(fen);
+  $("amount-words").textContent = fen === null ? "" : inWords(fen);
 }
 
 function askConfirmation(event) {
@@ -122,7 +152,7 @@ function askConfirmation(event) {
     return;
   }
   pending = { amount: fen, client_bid_id: crypto.randomUUID() };
-  $("confirm-text").textContent = `确认出价 Confirm ${yuan(fen)}（${capitalYuan(fen)}）`;
+  $("confirm-text").textContent = t("confirm", { amount: yuan(fen), words: inWords(fen) });
   $("confirm").hidden = false;
 }
 
@@ -130,7 +160,7 @@ function sendBid() {
   if (!pending) return;
   $("confirm").hidden = true;
   sent = true;
-  $("bid-result").textContent = "提交中 Sending…";
+  $("bid-result").textContent = t("sending");
   if (socket && socket.readyState === WebSocket.OPEN) {
     socket.send(JSON.stringify({ type: "bid", lot_id: lotId, ...pending }));
   } // else it goes out on reconnect (see connect)
@@ -141,8 +171,8 @@ function showBidResult(event) {
   pending = null;
   sent = false;
   $("bid-result").textContent = event.accepted
-    ? `出价成功 Bid accepted: ${yuan(event.price)}`
-    : `出价未成功 Rejected (${event.code}): ${event.message}`;
+    ? t("accepted", { amount: yuan(event.price) })
+    : t("rejected", { code: event.code, message: event.message });
   $("amount").value = "";
   showWords();
 }
@@ -152,22 +182,43 @@ function setProxy(event) {
   const fen = parseYuan($("proxy-max").value);
   const floor = $("leader").textContent === myCode ? price : minimumBid();
   if (fen === null || fen < floor) {
-    $("proxy-result").textContent = `委托最高价不得低于 The maximum must be at least ${yuan(floor)}`;
+    $("proxy-result").textContent = t("proxy_at_least", { amount: yuan(floor) });
     return;
   }
   if (!socket || socket.readyState !== WebSocket.OPEN) {
-    $("proxy-result").textContent = "连接中断，请稍后重试 Not connected; try again in a moment.";
+    $("proxy-result").textContent = t("not_connected");
     return;
   }
   socket.send(JSON.stringify({ type: "proxy", lot_id: lotId, max_amount: fen }));
-  $("proxy-result").textContent = "提交中 Sending…";
+  $("proxy-result").textContent = t("sending");
 }
 
 function showProxyResult(event) {
   $("proxy-result").textContent = event.accepted
-    ? `委托已设置 Proxy set: up to ${yuan(event.max_amount)}`
-    : `委托未成功 Refused (${event.code})`;
+    ? t("proxy_set", { amount: yuan(event.max_amount) })
+    : t("proxy_refused", { code: event.code });
   if (event.accepted) $("proxy-max").value = "";
+}
+
+function showStatus(status) {
+  $("status").dataset.status = status;
+  $("status").textContent = MESSAGES.statuses[status] || status;
+}
+
+function setEnd(ms) {
+  endMs = ms;
+  $("end-time").textContent = cstTime(ms);
+}
+
+// The price line is redrawn from the history table, the one record of what was bid.
+function drawPrices() {
+  const amounts = [...document.querySelectorAll("#history tbody tr")].map((tr) => Number(tr.dataset.amount));
+  if (!amounts.length) return;
+  const low = Math.min(...amounts);
+  const span = Math.max(...amounts) - low || 1;
+  const step = (600 - 16) / Math.max(amounts.length - 1, 1);
+  const points = amounts.map((a, i) => `${(8 + i * step).toFixed(1)},${(192 - ((a - low) * 184) / span).toFixed(1)}`);
+  $("price-line").setAttribute("points", points.join(" "));
 }
 
 function showNotice(text) {
@@ -186,7 +237,8 @@ function addBid(event) {
   if (event.seq <= lastSeq) return; // already shown
   const row = document.createElement("tr");
   row.dataset.seq = event.seq;
-  for (const text of [event.seq, event.bidder_code, yuan(event.amount), event.kind]) {
+  row.dataset.amount = event.amount;
+  for (const text of [event.seq, event.bidder_code, yuan(event.amount), MESSAGES.kinds[event.kind] || event.kind]) {
     const cell = document.createElement("td");
     cell.textContent = String(text);
     row.appendChild(cell);
@@ -199,13 +251,14 @@ function addBid(event) {
   price = event.amount;
   refreshBidbox(event.bidder_code);
   $("bid-count").textContent = String(event.seq);
-  if (event.end_ms > endMs) showNotice("竞价时间已延长 The end has moved: a bid came in the last minutes.");
-  endMs = event.end_ms;
+  drawPrices();
+  if (event.end_ms > endMs) showNotice(t("extended", { time: cstTime(event.end_ms) }));
+  setEnd(event.end_ms);
 }
 
 function setConnection(up) {
   const status = $("connection");
-  status.textContent = up ? "已连接 Connected" : "连接中断，正在重连 Connection lost, reconnecting…";
+  status.textContent = up ? t("connected") : t("reconnecting");
   status.dataset.state = up ? "up" : "down";
 }
 
@@ -223,8 +276,9 @@ function connect() {
     const event = JSON.parse(message.data);
     if (event.type === "snapshot") {
       clockOffset = event.now_ms - Date.now();
-      endMs = event.end_ms;
-      $("status").textContent = event.status;
+      setEnd(event.end_ms);
+      showStatus(event.status);
+      $("watchers").textContent = String(event.watchers);
       if (event.price) {
         price = event.price;
         $("price").textContent = yuan(event.price);
@@ -238,18 +292,18 @@ function connect() {
     } else if (event.type === "proxy_result") {
       showProxyResult(event);
     } else if (event.type === "status") {
-      $("status").textContent = event.status;
+      showStatus(event.status);
     } else if (event.type === "closed") {
-      $("status").textContent = event.outcome;
-      showNotice(event.outcome === "sold" ? `成交 Sold to ${event.winner_code} at ${yuan(event.price)}` : "流拍 No bid");
+      showStatus(event.outcome);
+      showNotice(event.outcome === "sold" ? t("sold", { code: event.winner_code, amount: yuan(event.price) }) : t("failed"));
       if (bidbox) {
         for (const form of bidbox.querySelectorAll("form")) form.hidden = true;
         $("next-amounts").replaceChildren();
-        $("standing").textContent = event.winner_code === myCode ? "您已竞得 You won this lot" : "竞价已结束 Bidding has ended";
+        $("standing").textContent = event.winner_code === myCode ? t("won") : t("ended");
         if (event.winner_code === myCode) {
           const link = document.createElement("a");
           link.href = `/lots/${lotId}/confirmation`;
-          link.textContent = "成交确认书 Confirmation to print";
+          link.textContent = t("confirmation");
           $("bid-result").replaceChildren(link);
         }
       }

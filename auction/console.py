@@ -1,0 +1,67 @@
+"""What the court console reads: a court's cases, and one case with everything hanging off it.
+
+Reads only, for the court's own staff (admins see every court); the console changes records
+through the same services as the API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auction.access import case_for_staff
+from auction.enums import Role
+from auction.errors import Forbidden
+from auction.models import Claim, EnforcementCase, Lot, Property, PropertyFile, User
+from settlement.models import AllocationPlan
+
+
+@dataclass(slots=True)
+class PropertyView:
+    property: Property
+    files: list[PropertyFile] = field(default_factory=list)
+    lots: list[Lot] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class CaseView:
+    case: EnforcementCase
+    claims: list[Claim]
+    properties: list[PropertyView]
+    plans: list[AllocationPlan]
+
+
+async def court_cases(session: AsyncSession, user: User) -> list[EnforcementCase]:
+    if user.role not in (Role.COURT_STAFF, Role.ADMIN):
+        raise Forbidden("only court staff may do this")
+    query = sa.select(EnforcementCase).order_by(EnforcementCase.id.desc()).limit(200)
+    if user.role is Role.COURT_STAFF:
+        query = query.where(EnforcementCase.court_id == user.court_id)
+    return list(await session.scalars(query))
+
+
+async def case_view(session: AsyncSession, user: User, case_id: int) -> CaseView:
+    case = await case_for_staff(session, user, case_id)
+    claims = list(await session.scalars(sa.select(Claim).where(Claim.case_id == case_id).order_by(Claim.id)))
+    properties = {
+        p.id: PropertyView(p)
+        for p in await session.scalars(
+            sa.select(Property).where(Property.case_id == case_id).order_by(Property.id)
+        )
+    }
+    for file in await session.scalars(
+        sa.select(PropertyFile).where(PropertyFile.property_id.in_(properties)).order_by(PropertyFile.id)
+    ):
+        properties[file.property_id].files.append(file)
+    for lot in await session.scalars(
+        sa.select(Lot).where(Lot.property_id.in_(properties)).order_by(Lot.property_id, Lot.round, Lot.id)
+    ):
+        properties[lot.property_id].lots.append(lot)
+    plans = list(
+        await session.scalars(
+            sa.select(AllocationPlan).where(AllocationPlan.case_id == case_id).order_by(AllocationPlan.id)
+        )
+    )
+    return CaseView(case, claims, list(properties.values()), plans)

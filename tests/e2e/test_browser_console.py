@@ -1,0 +1,183 @@
+"""The court console and the creditor's plan page in real Chromium, on the demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.browser import sign_in
+from tests.e2e.conftest import ARTIFACTS, Server, start_server
+from tests.e2e.test_two_workers import token
+
+CST = dt.timezone(dt.timedelta(hours=8))
+
+
+def cst_input(moment: dt.datetime) -> str:
+    return moment.astimezone(CST).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def test_court_staff_lists_publishes_and_monitors_a_lot(
+    embedded_server: Server, new_page: Callable[..., Page]
+) -> None:
+    server = embedded_server
+    page = new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, server, "court", "/court", "en")
+
+    page.fill("#case-form [name=case_number]", "(2026)浙0106执9001号")
+    page.fill("#case-form [name='debtor.name']", "钱多多")
+    page.click("#case-form button[type=submit]")
+    page.wait_for_url("**/court/cases/*")
+    expect(page.locator("h1")).to_have_text("(2026)浙0106执9001号")
+
+    page.fill("#property-form [name=title]", "西湖区文三路公寓一套")
+    page.fill("#property-form [name=appraised_value]", "1000000")
+    page.click("#property-form button[type=submit]")
+    form = page.locator("form.lot-form")
+    expect(form).to_be_visible(timeout=5000)
+    # The limits are shown as the court types: 70 % of the appraisal, a 5–20 % deposit.
+    expect(form.locator(".limits")).to_contain_text("¥700,000.00")
+    form.locator("[name=starting_price]").fill("800000")
+    expect(form.locator(".limits")).to_contain_text("¥40,000.00 and ¥160,000.00")
+
+    # A price under the floor comes back as the server's field error; nothing typed is lost.
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=8)
+    form.locator("[name=starting_price]").fill("600000")
+    form.locator("[name=increment]").fill("5000")
+    form.locator("[name=deposit]").fill("100000")
+    form.locator("[name=start_at]").fill(cst_input(start))
+    form.locator("[name=end_at]").fill(cst_input(start + dt.timedelta(minutes=30)))
+    form.locator("button[type=submit]").click()
+    expect(form.locator("[data-error-for=starting_price]")).to_contain_text("70 % of the appraisal")
+    assert form.locator("[name=increment]").input_value() == "5000"
+
+    form.locator("[name=starting_price]").fill("800000")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("button.publish")).to_be_visible(timeout=5000)
+    page.click("button.publish")
+    expect(page.locator("a.monitor")).to_be_visible(timeout=5000)
+    page.click("a.monitor")
+
+    # The live monitor: the lot opens on the engine's clock, then the court suspends and resumes.
+    expect(page.locator("#status")).to_have_attribute("data-status", "live", timeout=20_000)
+    expect(page.locator("#court-actions")).to_be_visible()
+    page.fill("#court-actions input[name=reason]>> nth=0", "当事人和解 settlement talks")
+    page.click("#suspend")
+    expect(page.locator("#status")).to_have_attribute("data-status", "suspended", timeout=5000)
+    page.click("#resume")
+    expect(page.locator("#status")).to_have_attribute("data-status", "live", timeout=5000)
+    # The one error logged is the browser's note of the refused (422) listing above.
+    assert [e for e in errors if "status of 422" not in e] == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "court-monitor-en.png"), full_page=True)
+    page.goto(f"{server.base_url}/court")
+    expect(page.locator("#cases")).to_contain_text("(2026)浙0106执9001号")
+    page.screenshot(path=str(ARTIFACTS / "court-console-en.png"), full_page=True)
+
+
+@pytest.fixture
+def short_objections_server(sandbox_environ: dict[str, str], tmp_path: Path) -> Iterator[Server]:
+    """The demo with a 3-second objection period, so a plan can be finalized within the test."""
+    environ = {**sandbox_environ, "AUCTION_OBJECTION_SECONDS": "3"}
+    server = start_server(environ, tmp_path / "data", "--demo")
+    yield server
+    server.stop()
+
+
+def sell_a_lot_of_the_demo_case(server: Server) -> int:
+    """Through the API: a lot of the natural-person demo case sold and paid for; its case id."""
+    court = {"Authorization": f"Bearer {token(server, 'court')}"}
+    bidder = {"Authorization": f"Bearer {token(server, 'bidder3')}"}
+    creditor = {"Authorization": f"Bearer {token(server, 'creditor2')}"}
+    url = server.base_url + "/api/v1"
+    case_id = int(httpx.get(f"{url}/me/cases", headers=creditor).json()[0]["case_id"])
+    prop = httpx.post(
+        f"{url}/properties",
+        headers=court,
+        json={
+            "case_id": case_id,
+            "title": "富阳区仓库一座",
+            "category": "real_estate",
+            "appraised_value": 100_000_000,
+        },
+    ).json()
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
+    lot = httpx.post(
+        f"{url}/lots",
+        headers=court,
+        json={
+            "property_id": prop["id"],
+            "round": 1,
+            "starting_price": 70_000_000,
+            "increment": 1_000_000,
+            "deposit": 7_000_000,
+            "start_at": start.isoformat(),
+            "end_at": (start + dt.timedelta(seconds=4)).isoformat(),
+        },
+    ).json()
+    assert httpx.post(f"{url}/lots/{lot['id']}/publish", headers=court).status_code == 200
+    registration = httpx.post(f"{url}/lots/{lot['id']}/registrations", headers=bidder).json()
+    paid = httpx.post(f"{url}/payments/{registration['deposit']['payment_id']}/simulate-paid", headers=bidder)
+    assert paid.status_code == 200, paid.text
+    deadline = time.monotonic() + 20
+    while httpx.get(f"{url}/lots/{lot['id']}").json()["status"] != "live" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    placed = httpx.post(
+        f"{url}/lots/{lot['id']}/bids",
+        headers=bidder,
+        json={"amount": 71_000_000, "client_bid_id": str(uuid.uuid4())},
+    )
+    assert placed.status_code == 201, placed.text
+    while httpx.get(f"{url}/lots/{lot['id']}").json()["status"] != "sold" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert httpx.post(f"{url}/lots/{lot['id']}/balance-paid", headers=court).status_code == 200
+    return case_id
+
+
+def test_a_creditor_reads_the_plan_objects_and_the_court_pays_out(
+    short_objections_server: Server, new_page: Callable[..., Page]
+) -> None:
+    server = short_objections_server
+    case_id = sell_a_lot_of_the_demo_case(server)
+
+    court = new_page()
+    sign_in(court, server, "court", f"/court/cases/{case_id}")
+    court.fill("#plan-form [name='costs.0.label']", "评估费")
+    court.fill("#plan-form [name='costs.0.amount']", "5000")
+    court.click("#plan-form button[type=submit]")
+    court.wait_for_url("**/plans/*")
+    court.click("#plan-publish")
+    expect(court.locator("#plan-status")).to_have_attribute("data-status", "published", timeout=5000)
+    plan_url = court.url
+
+    creditor = new_page()
+    sign_in(creditor, server, "creditor2", "/me/cases", "en")
+    creditor.locator(f"#case-{case_id} a[href^='/plans/']").first.click()
+    expect(creditor.locator("svg.waterfall rect")).to_have_count(6)
+    expect(creditor.locator("svg.waterfall")).to_contain_text("Ordinary")
+    expect(creditor.locator("#plan-lines")).to_contain_text("in proportion to their amounts")
+    creditor.screenshot(path=str(ARTIFACTS / "plan-creditor-en.png"), full_page=True)
+    creditor.fill("#objection-form [name=reason]", "第三项债权数额有误 the third claim is overstated")
+    creditor.locator("#objection-form input[type=checkbox]").last.check()
+    creditor.click("#objection-form button[type=submit]")
+    expect(creditor.locator("#objections li")).to_have_attribute("data-status", "open", timeout=5000)
+    expect(creditor.locator("#plan-lines tr.frozen")).to_have_count(1)
+
+    # The court dismisses the objection, finalizes once the period is over, and pays out.
+    court.goto(plan_url)
+    court.click("#objections button[type=submit]")
+    expect(court.locator("#objections li")).to_have_attribute("data-status", "dismissed", timeout=5000)
+    time.sleep(3)  # the sandbox's objection period
+    court.click("#plan-finalize")
+    expect(court.locator("#plan-status")).to_have_attribute("data-status", "final", timeout=5000)
+    court.click("#plan-disburse")
+    expect(court.locator("#plan-status")).to_have_attribute("data-status", "disbursed", timeout=5000)
+    court.screenshot(path=str(ARTIFACTS / "plan-court-zh.png"), full_page=True)

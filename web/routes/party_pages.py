@@ -1,0 +1,111 @@
+"""Pages of a signed-in party: my auctions (bidder), my cases and allocation plans (creditor).
+
+Reads only: every change on these pages goes through the JSON API (web/static/js/console.js
+sends the forms with the CSRF header), so the rules live in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from auction import distribution, registrations
+from auction.enums import Role
+from auction.models import User
+from web.auth import optional_user
+from web.charts import Bar, waterfall
+from web.i18n import N_
+from web.routes.court import path_id
+from web.routes.pages import render, translator
+from web.state import app_state
+
+# Why each line got what it got, in the words a creditor reads (the waterfall's rule codes).
+LINE_REASONS = {
+    "construction_priority": N_("Construction-price priority: paid before any security on the property."),
+    "property_not_sold": N_("The property this claim is secured on has not been sold yet."),
+    "ordinary_pro_rata": N_("Ordinary claims share what is left in proportion to their amounts."),
+    "ordinary_seizure_order": N_("Ordinary claims are paid in the order the property was seized."),
+    "revised_on_objection": N_("Revised by the court on an objection."),
+}
+SECURED_REASON = N_("Secured claim of rank %(rank)s: paid from its own property, in order of rank.")
+
+
+def sign_in_first(request: Request) -> Response:
+    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+
+async def my_auctions(request: Request) -> Response:
+    async with app_state(request).sessions() as session:
+        user = await optional_user(request, session)
+        if user is None:
+            return sign_in_first(request)
+        items = await registrations.my_registrations(session, user)
+    return render(request, "me.html", {"items": items}, current_user=user)
+
+
+async def my_cases(request: Request) -> Response:
+    async with app_state(request).sessions() as session:
+        user = await optional_user(request, session)
+        if user is None:
+            return sign_in_first(request)
+        cases = await distribution.my_cases(session, user)
+    return render(request, "my_cases.html", {"cases": cases}, current_user=user)
+
+
+def reason_text(request: Request, line: dict[str, Any]) -> str:
+    _ = translator(request)
+    code = str(line["reason"])
+    if code.startswith("secured_rank_"):
+        return _(SECURED_REASON) % {"rank": line["rank"]}
+    return _(LINE_REASONS[code]) if code in LINE_REASONS else code
+
+
+def plan_bars(request: Request, plan: dict[str, Any]) -> list[Bar]:
+    """Costs, fee, priority, secured, ordinary and the debtor's remainder, in paying-out order."""
+    _ = translator(request)
+    by_kind = {kind: 0 for kind in ("priority", "secured", "ordinary")}
+    for line in plan["lines"]:
+        by_kind[line["kind"]] += int(line["allocated"])
+    steps = [
+        (_("Costs"), "cost", sum(int(c["amount"]) for c in plan["costs"])),
+        (_("Enforcement fee"), "fee", int(plan["enforcement_fee"])),
+        (_("Construction priority"), "priority", by_kind["priority"]),
+        (_("Secured"), "secured", by_kind["secured"]),
+        (_("Ordinary"), "ordinary", by_kind["ordinary"]),
+        (_("To the debtor"), "remainder", int(plan["remainder_to_debtor"])),
+    ]
+    return waterfall(steps)
+
+
+async def plan_page(request: Request) -> Response:
+    plan_id = path_id(request, "plan_id")
+    async with app_state(request).sessions() as session:
+        user = await optional_user(request, session)
+        if user is None:
+            return sign_in_first(request)
+        plan = await distribution.plan_json(session, user, plan_id)  # 404 unless staff or creditor
+    for line in plan["lines"]:
+        line["explanation"] = reason_text(request, line)
+    context = {
+        "plan": plan,
+        "bars": plan_bars(request, plan),
+        "is_staff": user.role in (Role.COURT_STAFF, Role.ADMIN),
+        "own_claims": await own_claim_ids(request, user, int(plan["case_id"])),
+    }
+    return render(request, "plan.html", context, current_user=user)
+
+
+async def own_claim_ids(request: Request, user: User, case_id: int) -> list[int]:
+    async with app_state(request).sessions() as session:
+        cases = await distribution.my_cases(session, user)
+    return [int(claim["id"]) for case in cases if case["case_id"] == case_id for claim in case["claims"]]
+
+
+routes = [
+    Route("/me", my_auctions, methods=["GET"]),
+    Route("/me/cases", my_cases, methods=["GET"]),
+    Route("/plans/{plan_id}", plan_page, methods=["GET"]),
+]

@@ -1,0 +1,132 @@
+"""Public pages beyond the live auction: results, the statistics dashboard, and the enforcement
+disclosure (the public lists and the parties' case progress look-up)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from auction import disclosure, enforcement
+from auction.enums import LotStatus
+from auction.errors import NotFound, RateLimited, ValidationFailed
+from auction.public import LotFilter, list_lots
+from web.i18n import N_
+from web.routes.enforcement import LISTS, list_query, throttled_lookup
+from web.routes.pages import form_data, render, translator
+from web.state import app_state
+
+RESULT_STATUSES = (LotStatus.SOLD, LotStatus.SETTLED, LotStatus.DEFAULTED, LotStatus.FAILED)
+LIST_TITLES = {
+    "subjects": N_("Persons subject to enforcement"),
+    "closed-unsatisfied": N_("Cases closed without satisfaction"),
+    "dishonest": N_("Dishonest persons subject to enforcement"),
+}
+# What the courts' online auctions have reported since 2012, shown beside this platform's own.
+REPORTED = {"sell_through_rate": 0.89, "average_premium": 0.42}
+
+
+async def results_page(request: Request) -> Response:
+    raw = request.query_params.get("page", "1")
+    page = int(raw) if raw.isdigit() and 0 < int(raw) <= 10_000 else 1
+    async with app_state(request).sessions() as session:
+        found = await list_lots(session, LotFilter(page=page, statuses=RESULT_STATUSES))
+    for lot in found["items"]:
+        price, start = lot["result_price"], lot["starting_price"]
+        lot["premium"] = (price - start) / start if price and start else None
+    pages = max(1, -(-int(found["total"]) // int(found["page_size"])))
+    return render(request, "results.html", {"lots": found["items"], "page": page, "pages": pages})
+
+
+def percent_bar(value: float | None) -> float:
+    """The width (of 100) a rate is drawn at; a premium above 100 % is drawn full."""
+    return 0.0 if value is None else max(0.0, min(value, 1.0)) * 100
+
+
+async def statistics_page(request: Request) -> Response:
+    async with app_state(request).sessions() as session:
+        stats = await disclosure.platform_stats(session)
+    _ = translator(request)
+    rows = [
+        (_("Sold of the lots closed"), stats["sell_through_rate"], REPORTED["sell_through_rate"]),
+        (_("Average price above the starting price"), stats["average_premium"], REPORTED["average_premium"]),
+    ]
+    bars = [
+        {
+            "label": label,
+            "ours": ours,
+            "reported": reported,
+            "ours_w": percent_bar(ours),
+            "rep_w": percent_bar(reported),
+        }
+        for label, ours, reported in rows
+    ]
+    return render(request, "statistics.html", {"stats": stats, "bars": bars})
+
+
+async def disclosure_page(request: Request) -> Response:
+    which = request.query_params.get("list", "subjects")
+    if which not in LISTS:
+        raise NotFound("no such list")
+    errors: dict[str, str] = {}
+    try:
+        query = list_query(request, export=False)
+    except ValidationFailed as exc:
+        errors, query = dict(exc.fields or {}), enforcement.ListQuery()
+    async with app_state(request).sessions() as session:
+        if which == "dishonest":
+            found: dict[str, Any] = await enforcement.dishonest_list(session, query, export=False)
+        else:
+            found = await enforcement.case_list(session, which, query, export=False)
+    context = {
+        "which": which,
+        "titles": LIST_TITLES,
+        "found": found,
+        "q": query.q or "",
+        "page": query.page,
+        "errors": errors,
+        "timeline": None,
+        "lookup_error": None,
+    }
+    return render(request, "disclosure.html", context, status_code=422 if errors else 200)
+
+
+async def lookup_form(request: Request) -> Response:
+    """The parties' look-up as a form: the same throttle and the same answer for a wrong
+    identity number as for a missing case, so the form reveals nothing the API does not."""
+    form = await form_data(request)
+    _ = translator(request)
+    context: dict[str, Any] = {
+        "which": "subjects",
+        "titles": LIST_TITLES,
+        "found": None,
+        "q": "",
+        "page": 1,
+        "errors": {},
+        "timeline": None,
+        "lookup_error": None,
+        "case_number": form.get("case_number", "")[:64],
+    }
+    status = 200
+    try:
+        context["timeline"] = await throttled_lookup(
+            request, form.get("case_number", "")[:64], form.get("id_number", "")[:18]
+        )
+    except NotFound:
+        context["lookup_error"], status = _("No case matches that case number and identity number."), 404
+    except RateLimited as exc:
+        context["lookup_error"] = _("Too many look-ups; try again in %(s)s seconds.") % {
+            "s": exc.retry_after_s
+        }
+        status = 429
+    return render(request, "disclosure.html", context, status_code=status)
+
+
+routes = [
+    Route("/results", results_page, methods=["GET"]),
+    Route("/statistics", statistics_page, methods=["GET"]),
+    Route("/disclosure", disclosure_page, methods=["GET"]),
+    Route("/disclosure/lookup", lookup_form, methods=["POST"]),
+]

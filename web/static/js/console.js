@@ -1,0 +1,115 @@
+// The console's forms (court staff, creditors): every form[data-api] is sent to the JSON API
+// with the session cookie and the CSRF header, so the pages keep no rules of their own; the
+// server's field errors are shown beside their inputs and nothing typed is lost.
+const M = JSON.parse(document.getElementById("console-messages").textContent);
+
+const yuan = (fen) => "¥" + Math.floor(fen / 100).toLocaleString("en-US") + "." + String(fen % 100).padStart(2, "0");
+
+function parseYuan(text) {
+  const match = /^\s*(\d{1,13})(?:\.(\d{1,2}))?\s*$/.exec(text.replace(/,/g, ""));
+  if (!match) return NaN; // sent as is: the server answers with the field's error
+  return Number(match[1]) * 100 + Number((match[2] || "").padEnd(2, "0"));
+}
+
+// data-type says how an input becomes JSON: int, yuan (-> fen), cst (a datetime-local read
+// as China Standard Time), list (checked boxes gathered into an array of numbers).
+function valueOf(input) {
+  const text = input.value.trim();
+  if (text === "") return undefined;
+  switch (input.dataset.type) {
+    case "int":
+      return Number(text);
+    case "yuan":
+      return parseYuan(text);
+    case "cst":
+      return `${text.length === 16 ? text + ":00" : text}+08:00`;
+    default:
+      return text;
+  }
+}
+
+function bodyOf(form) {
+  const body = JSON.parse(form.dataset.fixed || "{}");
+  for (const input of form.elements) {
+    if (!input.name || input.name === "csrf_token") continue;
+    if (input.dataset.type === "list") {
+      body[input.name] = body[input.name] || [];
+      if (input.checked) body[input.name].push(Number(input.value));
+      continue;
+    }
+    const value = valueOf(input);
+    if (value === undefined) continue; // left out: the server's default or its "required"
+    // "debtor.name" nests an object; "costs.0.label" an array of objects.
+    const path = input.name.split(".");
+    let target = body;
+    path.slice(0, -1).forEach((key, i) => {
+      target = target[key] = target[key] || (/^\d+$/.test(path[i + 1]) ? [] : {});
+    });
+    target[path[path.length - 1]] = value;
+  }
+  return body;
+}
+
+function showErrors(form, error) {
+  const general = form.querySelector(".form-error");
+  if (general) general.textContent = error.message || error.code || "";
+  for (const [field, code] of Object.entries(error.fields || {})) {
+    const slot = form.querySelector(`[data-error-for="${field.split(".").pop()}"]`);
+    const text = `${M.fields[field] || field} ${M.errors[code] || code}`;
+    if (slot) slot.textContent = text;
+    else if (general) general.textContent += ` · ${text}`;
+  }
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  for (const slot of form.querySelectorAll(".form-error, [data-error-for]")) slot.textContent = "";
+  const button = form.querySelector("button[type=submit]");
+  if (button) button.disabled = true;
+  const init = { method: form.dataset.method || "POST", headers: { "X-CSRF-Token": M.csrf }, credentials: "same-origin" };
+  if (form.enctype === "multipart/form-data") {
+    init.body = new FormData(form);
+  } else {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(bodyOf(form));
+  }
+  let response;
+  try {
+    response = await fetch(form.dataset.api, init);
+  } catch {
+    showErrors(form, { message: M.network });
+    if (button) button.disabled = false;
+    return;
+  }
+  const data = await response.json().catch(() => ({}));
+  if (response.ok) {
+    const next = form.dataset.next;
+    // A full reload shows the new state as the server has it, with nothing cached in the page.
+    location.assign(next ? next.replace("{id}", data.id) : location.pathname + location.search);
+    return;
+  }
+  showErrors(form, data.error || { message: String(response.status) });
+  if (button) button.disabled = false;
+}
+
+for (const form of document.querySelectorAll("form[data-api]")) form.addEventListener("submit", submit);
+
+// The lot form shows the rule limits as the amounts are typed (the server checks them again).
+for (const form of document.querySelectorAll("form[data-limits]")) {
+  const limits = JSON.parse(form.dataset.limits);
+  const hint = form.querySelector(".limits");
+  const update = () => {
+    const property = form.querySelector("[name=property_id]");
+    const appraisal = Number(property.selectedOptions ? property.selectedOptions[0].dataset.appraisal : property.dataset.appraisal);
+    const starting = parseYuan(form.querySelector("[name=starting_price]").value);
+    const floor = Math.ceil((appraisal * limits.round1_min_bp) / 10000);
+    const base = Number.isNaN(starting) ? floor : starting;
+    hint.textContent = M.limits
+      .replace("{floor}", yuan(floor))
+      .replace("{low}", yuan(Math.ceil((base * limits.deposit_min_bp) / 10000)))
+      .replace("{high}", yuan(Math.floor((base * limits.deposit_max_bp) / 10000)));
+  };
+  form.addEventListener("input", update);
+  update();
+}
