@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+
+import httpx
 from playwright.sync_api import Page
 
 from auction.demo import DEMO_ACCOUNTS
 from tests.e2e.conftest import Server
+from tests.e2e.test_two_workers import token
 
 
 def sign_in(page: Page, server: Server, username: str, target: str, language: str = "zh") -> None:
@@ -17,3 +22,50 @@ def sign_in(page: Page, server: Server, username: str, target: str, language: st
     page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
     page.wait_for_url(f"{server.base_url}{target}")
+
+
+def short_lot(server: Server, bidder: str, *, seconds: int) -> tuple[int, int]:
+    """Through the API: a lot of the natural-person demo case (the one creditor2 has a claim
+    in) opening in 2 s and ending `seconds` later, with `bidder` registered and the deposit
+    paid; (lot id, case id)."""
+    court = {"Authorization": f"Bearer {token(server, 'court')}"}
+    buyer = {"Authorization": f"Bearer {token(server, bidder)}"}
+    creditor = {"Authorization": f"Bearer {token(server, 'creditor2')}"}
+    url = server.base_url + "/api/v1"
+    case_id = int(httpx.get(f"{url}/me/cases", headers=creditor).json()[0]["case_id"])
+    prop = httpx.post(
+        f"{url}/properties",
+        headers=court,
+        json={
+            "case_id": case_id,
+            "title": "富阳区仓库一座",
+            "category": "real_estate",
+            "appraised_value": 100_000_000,
+        },
+    ).json()
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
+    lot = httpx.post(
+        f"{url}/lots",
+        headers=court,
+        json={
+            "property_id": prop["id"],
+            "round": 1,
+            "starting_price": 70_000_000,
+            "increment": 1_000_000,
+            "deposit": 7_000_000,
+            "start_at": start.isoformat(),
+            "end_at": (start + dt.timedelta(seconds=seconds)).isoformat(),
+        },
+    ).json()
+    assert httpx.post(f"{url}/lots/{lot['id']}/publish", headers=court).status_code == 200
+    registration = httpx.post(f"{url}/lots/{lot['id']}/registrations", headers=buyer).json()
+    paid = httpx.post(f"{url}/payments/{registration['deposit']['payment_id']}/simulate-paid", headers=buyer)
+    assert paid.status_code == 200, paid.text
+    return int(lot["id"]), case_id
+
+
+def wait_for_status(server: Server, lot_id: int, status: str, timeout_s: float = 20) -> None:
+    deadline = time.monotonic() + timeout_s
+    while httpx.get(f"{server.base_url}/api/v1/lots/{lot_id}").json()["status"] != status:
+        assert time.monotonic() < deadline, f"lot {lot_id} did not become {status}"
+        time.sleep(0.2)

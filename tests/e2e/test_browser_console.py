@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import sign_in
+from tests.e2e.browser import short_lot, sign_in, wait_for_status
 from tests.e2e.conftest import ARTIFACTS, Server, start_server
 from tests.e2e.test_two_workers import token
 
@@ -85,8 +85,8 @@ def test_court_staff_lists_publishes_and_monitors_a_lot(
 
 @pytest.fixture
 def short_objections_server(sandbox_environ: dict[str, str], tmp_path: Path) -> Iterator[Server]:
-    """The demo with a 3-second objection period, so a plan can be finalized within the test."""
-    environ = {**sandbox_environ, "AUCTION_OBJECTION_SECONDS": "3"}
+    """The demo with a 15-second objection period, so a plan can be finalized within the test."""
+    environ = {**sandbox_environ, "AUCTION_OBJECTION_SECONDS": "15"}
     server = start_server(environ, tmp_path / "data", "--demo")
     yield server
     server.stop()
@@ -94,51 +94,19 @@ def short_objections_server(sandbox_environ: dict[str, str], tmp_path: Path) -> 
 
 def sell_a_lot_of_the_demo_case(server: Server) -> int:
     """Through the API: a lot of the natural-person demo case sold and paid for; its case id."""
-    court = {"Authorization": f"Bearer {token(server, 'court')}"}
+    lot_id, case_id = short_lot(server, "bidder3", seconds=4)
     bidder = {"Authorization": f"Bearer {token(server, 'bidder3')}"}
-    creditor = {"Authorization": f"Bearer {token(server, 'creditor2')}"}
     url = server.base_url + "/api/v1"
-    case_id = int(httpx.get(f"{url}/me/cases", headers=creditor).json()[0]["case_id"])
-    prop = httpx.post(
-        f"{url}/properties",
-        headers=court,
-        json={
-            "case_id": case_id,
-            "title": "富阳区仓库一座",
-            "category": "real_estate",
-            "appraised_value": 100_000_000,
-        },
-    ).json()
-    start = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
-    lot = httpx.post(
-        f"{url}/lots",
-        headers=court,
-        json={
-            "property_id": prop["id"],
-            "round": 1,
-            "starting_price": 70_000_000,
-            "increment": 1_000_000,
-            "deposit": 7_000_000,
-            "start_at": start.isoformat(),
-            "end_at": (start + dt.timedelta(seconds=4)).isoformat(),
-        },
-    ).json()
-    assert httpx.post(f"{url}/lots/{lot['id']}/publish", headers=court).status_code == 200
-    registration = httpx.post(f"{url}/lots/{lot['id']}/registrations", headers=bidder).json()
-    paid = httpx.post(f"{url}/payments/{registration['deposit']['payment_id']}/simulate-paid", headers=bidder)
-    assert paid.status_code == 200, paid.text
-    deadline = time.monotonic() + 20
-    while httpx.get(f"{url}/lots/{lot['id']}").json()["status"] != "live" and time.monotonic() < deadline:
-        time.sleep(0.2)
+    wait_for_status(server, lot_id, "live")
     placed = httpx.post(
-        f"{url}/lots/{lot['id']}/bids",
+        f"{url}/lots/{lot_id}/bids",
         headers=bidder,
         json={"amount": 71_000_000, "client_bid_id": str(uuid.uuid4())},
     )
     assert placed.status_code == 201, placed.text
-    while httpx.get(f"{url}/lots/{lot['id']}").json()["status"] != "sold" and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert httpx.post(f"{url}/lots/{lot['id']}/balance-paid", headers=court).status_code == 200
+    wait_for_status(server, lot_id, "sold")
+    court = {"Authorization": f"Bearer {token(server, 'court')}"}
+    assert httpx.post(f"{url}/lots/{lot_id}/balance-paid", headers=court).status_code == 200
     return case_id
 
 
@@ -171,11 +139,20 @@ def test_a_creditor_reads_the_plan_objects_and_the_court_pays_out(
     expect(creditor.locator("#objections li")).to_have_attribute("data-status", "open", timeout=5000)
     expect(creditor.locator("#plan-lines tr.frozen")).to_have_count(1)
 
-    # The court dismisses the objection, finalizes once the period is over, and pays out.
+    # The court upholds the objection with a revised amount, finalizes once the period is over,
+    # and pays out.
     court.goto(plan_url)
-    court.click("#objections button[type=submit]")
-    expect(court.locator("#objections li")).to_have_attribute("data-status", "dismissed", timeout=5000)
-    time.sleep(3)  # the sandbox's objection period
+    court.fill("#objections form.uphold input[data-type=yuan]", "200000")
+    court.click("#objections form.uphold button[type=submit]")
+    expect(court.locator("#objections li")).to_have_attribute("data-status", "upheld", timeout=5000)
+    revised = court.locator("#plan-lines tr[data-claim-id]").last
+    expect(revised).to_contain_text("¥200,000.00")
+    expect(revised).to_contain_text("法院根据异议修正")
+    plan_id = plan_url.rsplit("/", 1)[1]
+    court_api = {"Authorization": f"Bearer {token(server, 'court')}"}
+    deadline = httpx.get(f"{server.base_url}/api/v1/allocation-plans/{plan_id}", headers=court_api).json()
+    left = dt.datetime.fromisoformat(deadline["objection_deadline"]) - dt.datetime.now(dt.UTC)
+    time.sleep(max(0.0, left.total_seconds()) + 0.5)  # the objection period is over
     court.click("#plan-finalize")
     expect(court.locator("#plan-status")).to_have_attribute("data-status", "final", timeout=5000)
     court.click("#plan-disburse")

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import sign_in
+from tests.e2e.browser import short_lot, sign_in
 from tests.e2e.conftest import ARTIFACTS, Server, start_server
 from tests.e2e.relay import Relay
 from tests.e2e.test_two_workers import live_demo_lot, token
@@ -145,3 +145,27 @@ def test_a_dropped_connection_resumes_with_the_complete_history(
     assert [b["bidder_code"] for b in persisted] == page.locator(
         "#history tbody tr td:nth-child(2)"
     ).all_text_contents()
+
+
+def test_the_winner_is_told_at_the_close_and_prints_the_confirmation(
+    embedded_server: Server, new_page: Callable[..., Page]
+) -> None:
+    server = embedded_server
+    lot_id, _ = short_lot(server, "bidder3", seconds=8)
+    page = signed_in_on_lot(new_page(), server, "bidder3", lot_id)
+    expect(page.locator("#status")).to_have_attribute("data-status", "live", timeout=10_000)
+    bid_first_suggestion(page)
+    expect(page.locator("#standing")).to_have_attribute("data-state", "leading", timeout=SECOND * 3)
+    # At the close: the outcome, and the winner's confirmation one click away.
+    expect(page.locator("#standing")).to_have_text("您已竞得本标的", timeout=20_000)
+    expect(page.locator("#status")).to_have_attribute("data-status", "sold")
+    code = page.locator("#bidbox").get_attribute("data-bidder-code") or ""
+    page.click("#bid-result a")
+    expect(page.locator("h1")).to_have_text("网络竞价成功确认书")
+    expect(page.locator(".confirmation")).to_contain_text(code)
+    expect(page.locator(".confirmation")).to_contain_text("¥700,000.00")
+    pdf = page.request.get(f"{server.base_url}/lots/{lot_id}/confirmation.pdf")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    page.screenshot(path=str(ARTIFACTS / "confirmation.png"), full_page=True)
+    page.goto(f"{server.base_url}/me")
+    expect(page.locator(f"#my-auctions tr[data-lot-id='{lot_id}']")).to_contain_text("竞得")
