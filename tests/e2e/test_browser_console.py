@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import struct
 import time
 import uuid
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,6 +23,17 @@ CST = dt.timezone(dt.timedelta(hours=8))
 
 def cst_input(moment: dt.datetime) -> str:
     return moment.astimezone(CST).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def tiny_png() -> bytes:
+    """A valid 1×1 PNG: the upload sniffs the content, not the name."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\x8b\x1a\x1a")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
 def test_court_staff_lists_publishes_and_monitors_a_lot(
@@ -43,6 +56,13 @@ def test_court_staff_lists_publishes_and_monitors_a_lot(
     page.click("#property-form button[type=submit]")
     form = page.locator("form.lot-form")
     expect(form).to_be_visible(timeout=5000)
+    # A photo of the property, uploaded from the console, shows on the case and the lot page.
+    upload = page.locator("form.upload")
+    upload.locator("input[type=file]").set_input_files(
+        files=[{"name": "apartment.png", "mimeType": "image/png", "buffer": tiny_png()}]
+    )
+    upload.locator("button[type=submit]").click()
+    expect(page.locator("section.property")).to_contain_text("apartment.png", timeout=5000)
     # The limits are shown as the court types: 70 % of the appraisal, a 5–20 % deposit.
     expect(form.locator(".limits")).to_contain_text("¥700,000.00")
     form.locator("[name=starting_price]").fill("800000")
@@ -69,6 +89,7 @@ def test_court_staff_lists_publishes_and_monitors_a_lot(
     # The live monitor: the lot opens on the engine's clock, then the court suspends and resumes.
     expect(page.locator("#status")).to_have_attribute("data-status", "live", timeout=20_000)
     expect(page.locator("#court-actions")).to_be_visible()
+    expect(page.locator(".photos img")).to_have_count(1)
     page.fill("#court-actions input[name=reason]>> nth=0", "当事人和解 settlement talks")
     page.click("#suspend")
     expect(page.locator("#status")).to_have_attribute("data-status", "suspended", timeout=5000)
