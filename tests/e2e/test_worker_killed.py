@@ -98,7 +98,12 @@ def test_a_killed_worker_loses_no_acknowledged_bid(sandbox_environ: dict[str, st
             watcher = asyncio.create_task(watch(second.ws_url, lot.lot_id, seen, stop))
             await asyncio.sleep(0.5)
             bidding = asyncio.create_task(bid_until_killed(first.ws_url, lot, acked, kill))
+            # Kill mid-stream: after at least 2 s and 150 acknowledged bids (a loaded machine
+            # bids more slowly; the test waits for the traffic rather than for the clock).
             await asyncio.sleep(2.0)
+            deadline = asyncio.get_running_loop().time() + 20
+            while len(acked) < 150 and asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.05)
             first.process.kill()  # SIGKILL: no shutdown, no acknowledgements
             kill.set()
             await bidding

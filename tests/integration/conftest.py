@@ -38,12 +38,19 @@ async def truncate_all(engine: AsyncEngine) -> None:
         await connection.execute(sa.text(f"TRUNCATE {tables} CASCADE"))
 
 
+_visitors = itertools.count(1)
+
+
 @contextlib.asynccontextmanager
 async def api_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client on an app built from `settings`, lifespan run, no background tasks."""
     app = create_app(settings, background=False, gateway=False)
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        # Each client is its own visitor: per-address throttles (sign-in, look-up) left by one
+        # test must not answer another's requests.
+        n = next(_visitors)
+        address = f"10.{n // 250 % 250}.{n % 250}.1"
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(address, 50000))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client
 
