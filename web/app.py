@@ -34,10 +34,11 @@ from bidding_engine.errors import EngineError
 from core.db import create_engine, session_factory
 from core.redis import connect as connect_redis
 from core.settings import Settings
-from web import errors, formatting, labels, openapi
+from web import errors, formatting, labels, openapi, rendering
 from web.gateway.server import Gateway
 from web.i18n import load_catalogs
 from web.routes import (
+    account_pages,
     accounts,
     bidding,
     bids,
@@ -78,7 +79,7 @@ def build_templates() -> Jinja2Templates:
     templates.env.filters["cst"] = formatting.cst
     templates.env.globals.update(labels.GLOBALS)
     # The language is the request's, so the callables read the catalog from the render
-    # context (pages.render puts it there); newstyle escapes the values put into a message.
+    # context (web.rendering.render puts it there); newstyle escapes the values put into a message.
     templates.env.add_extension("jinja2.ext.i18n")
     templates.env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     return templates
@@ -162,7 +163,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
     async def on_http_error(request: Request, exc: Exception) -> Response:
         if wants_html(request) and isinstance(exc, HTTPException):
             context = {"status": exc.status_code, "message": exc.detail}
-            return pages.render(request, "error.html", context, status_code=exc.status_code)
+            return rendering.render(request, "error.html", context, status_code=exc.status_code)
         return await errors.http_error_handler(request, exc)
 
     ws_origin = None
@@ -184,6 +185,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             *enforcement.routes,
             *openapi.routes,
             *pages.routes,
+            *account_pages.routes,
             *party_pages.routes,
             *public_pages.routes,
             *court_pages.routes,

@@ -17,6 +17,7 @@ class Relay:
         self.port: int = self.listener.getsockname()[1]
         self.target: tuple[str, int] | None = None
         self.up = True
+        self.frozen = False  # sockets stay open but carry nothing: a silent network
         self.open: set[socket.socket] = set()
         self.lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
@@ -33,9 +34,15 @@ class Relay:
                 sock.close()
             self.open.clear()
 
+    def freeze(self) -> None:
+        """Keep every connection open but let nothing through, and refuse new ones: the
+        network that drops without a word, which only a heartbeat notices."""
+        with self.lock:
+            self.up, self.frozen = False, True
+
     def restore(self) -> None:
         with self.lock:
-            self.up = True
+            self.up, self.frozen = True, False
 
     def close(self) -> None:
         self.cut()
@@ -59,7 +66,8 @@ class Relay:
     def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
-                sink.sendall(data)
+                if not self.frozen:
+                    sink.sendall(data)
         except OSError:
             pass  # the other direction or `cut` closed the pair: the copy simply ends
         finally:

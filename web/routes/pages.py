@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,174 +13,29 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from auction import accounts, notifications, registrations
-from auction.accounts import SESSION_LIFETIME
+from auction import notifications, registrations
 from auction.confirmation import confirmation, confirmation_pdf
 from auction.enums import LotStatus, Role
-from auction.errors import Conflict, RateLimited, Unauthenticated, ValidationFailed
-from auction.models import Announcement, Bid, Court, Lot, Payment, User
+from auction.errors import ValidationFailed
+from auction.models import Announcement, Bid, Court, Lot, Payment
 from auction.payments import SandboxProvider, WebhookProvider
 from auction.public import LotFilter, list_lots, lot_detail
 from settlement.fees import enforcement_fee, enforcement_fee_breakdown
 from web.auth import (
-    SESSION_COOKIE,
-    check_csrf,
-    csrf_token,
     optional_user,
-    session_token,
-    set_csrf_cookie,
-    sign_in,
 )
 from web.charts import price_points
 from web.formatting import cst
-from web.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, request_language
+from web.i18n import N_
 from web.labels import BID_KINDS, CATEGORIES, LOT_STATUSES
-from web.params import has_nul, is_number
+from web.params import is_number
+from web.rendering import form_data, may_be_signed_in, render, translator
 from web.routes.court import path_id
 from web.routes.lots import lot_filter
-from web.routes.system import public_ws_url
 from web.state import app_state
 
 HOME_STATUSES = (LotStatus.LIVE, LotStatus.ANNOUNCED)
 HOME_DEFAULT = LotFilter(statuses=HOME_STATUSES, soonest_first=True)
-
-
-def render(
-    request: Request,
-    template: str,
-    context: Mapping[str, object],
-    status_code: int = 200,
-    current_user: User | None = None,
-) -> Response:
-    state = app_state(request)
-    language = request_language(request)
-    context = {
-        "lang": language,
-        "html_lang": LANGUAGES[language],
-        "translations": state.catalogs.for_language(language),
-        "ws_url": public_ws_url(request),
-        "rules_name": state.settings.rules.value,
-        "csrf_token": csrf_token(request),
-        "current_user": current_user,
-        **context,
-    }
-    response = state.templates.TemplateResponse(request, template, context, status_code=status_code)
-    set_csrf_cookie(request, response)
-    return response
-
-
-async def form_data(request: Request) -> dict[str, str]:
-    """The submitted form, CSRF-checked; only text fields."""
-    form = await request.form()
-    check_csrf(request, str(form.get("csrf_token", "")))
-    request.scope["form_csrf_checked"] = True
-    values = {key: value for key, value in form.items() if isinstance(value, str)}
-    if has_nul(*values.values()):
-        raise ValidationFailed("text may not contain U+0000", fields={"form": "nul_character"})
-    return values
-
-
-def safe_next(target: str) -> str:
-    """Only paths on this site: never an open redirect."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
-
-
-async def login_page(request: Request) -> Response:
-    return render(
-        request,
-        "login.html",
-        {"error": None, "next": safe_next(request.query_params.get("next", "/")), "username": ""},
-    )
-
-
-def session_cookie(request: Request, response: Response, token: str) -> None:
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=int(SESSION_LIFETIME.total_seconds()),
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-    )
-
-
-async def login(request: Request) -> Response:
-    form = await form_data(request)
-    username, target = form.get("username", "")[:64], safe_next(form.get("next", "/"))
-    try:
-        async with app_state(request).sessions.begin() as session:
-            user = await sign_in(request, session, username, form.get("password", "")[:256])
-            token, _ = await accounts.issue_token(session, user, SESSION_LIFETIME)
-    except (Unauthenticated, RateLimited) as exc:
-        _ = translator(request)
-        if isinstance(exc, RateLimited):
-            status, error = (
-                429,
-                _("Too many failed sign-ins; try again in %(s)s seconds.") % {"s": exc.retry_after_s},
-            )
-        else:
-            status, error = 401, _("Wrong username or password.")
-        return render(request, "login.html", {"error": error, "next": target, "username": username}, status)
-    response = RedirectResponse(target, status_code=303)
-    session_cookie(request, response, token)
-    return response
-
-
-async def logout(request: Request) -> Response:
-    await form_data(request)
-    token = session_token(request)
-    if token:
-        async with app_state(request).sessions.begin() as session:
-            await accounts.revoke_token(session, token)
-    response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
-    return response
-
-
-async def signup_page(request: Request) -> Response:
-    return render(request, "signup.html", {"errors": {}, "values": {}})
-
-
-async def signup(request: Request) -> Response:
-    form = await form_data(request)
-    values = {key: form.get(key, "")[:256] for key in ("username", "password", "real_name", "id_number")}
-    state = app_state(request)
-    new = accounts.NewUser(
-        Role.BIDDER, values["username"], values["password"], values["real_name"], values["id_number"] or None
-    )
-    try:
-        async with state.sessions.begin() as session:
-            user = await accounts.create_user(session, new, secret_key=state.settings.secret_key)
-            token, _ = await accounts.issue_token(session, user, SESSION_LIFETIME)
-    except (ValidationFailed, Conflict) as exc:
-        # Never echo secrets: the password and the identity number are typed again.
-        shown = {key: value for key, value in values.items() if key not in ("password", "id_number")}
-        return render(
-            request, "signup.html", {"errors": exc.fields or {"form": exc.code}, "values": shown}, 422
-        )
-    response = RedirectResponse("/", status_code=303)
-    session_cookie(request, response, token)
-    return response
-
-
-def may_be_signed_in(request: Request) -> bool:
-    """The busiest pages skip the token look-up for the anonymous crowd."""
-    return bool(request.cookies.get(SESSION_COOKIE) or request.headers.get("authorization"))
-
-
-def translator(request: Request) -> Callable[[str], str]:
-    """gettext in the request's language, for messages made in Python."""
-    return app_state(request).catalogs.for_language(request_language(request)).gettext
-
-
-async def switch_language(request: Request) -> Response:
-    """Remembered in a cookie for a year; only a preference, so a plain link may set it."""
-    language = request.path_params["language"]
-    if language not in LANGUAGES:
-        raise HTTPException(404, "no such language")
-    response = RedirectResponse(safe_next(request.query_params.get("next", "/")), status_code=303)
-    response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax", httponly=True)
-    return response
 
 
 async def home(request: Request) -> Response:
@@ -436,7 +291,6 @@ async def announcement_page(request: Request) -> Response:
 
 routes = [
     Route("/", home, methods=["GET"]),
-    Route("/lang/{language}", switch_language, methods=["GET"]),
     Route("/announcements", announcements_page, methods=["GET"]),
     Route("/announcements/{announcement_id}", announcement_page, methods=["GET"]),
     Route("/service/fees", fee_page, methods=["GET"]),
@@ -448,9 +302,4 @@ routes = [
     Route("/lots/{lot_id}/pay", pay_form, methods=["POST"]),
     Route("/lots/{lot_id}/confirmation", confirmation_page, methods=["GET"]),
     Route("/lots/{lot_id}/confirmation.pdf", confirmation_pdf_file, methods=["GET"]),
-    Route("/login", login_page, methods=["GET"]),
-    Route("/login", login, methods=["POST"]),
-    Route("/logout", logout, methods=["POST"]),
-    Route("/signup", signup_page, methods=["GET"]),
-    Route("/signup", signup, methods=["POST"]),
 ]

@@ -18,8 +18,8 @@ from auction.models import User
 from web.auth import optional_user
 from web.charts import Bar, waterfall
 from web.i18n import N_
+from web.rendering import render, translator
 from web.routes.court import path_id
-from web.routes.pages import render, translator
 from web.state import app_state
 
 # Why each line got what it got, in the words a creditor reads (the waterfall's rule codes).

@@ -14,8 +14,8 @@ from auction.enums import LotStatus
 from auction.errors import NotFound, RateLimited, ValidationFailed
 from auction.public import LotFilter, list_lots
 from web.i18n import N_
+from web.rendering import form_data, render, translator
 from web.routes.enforcement import LISTS, list_query, throttled_lookup
-from web.routes.pages import form_data, render, translator
 from web.state import app_state
 
 RESULT_STATUSES = (LotStatus.SOLD, LotStatus.SETTLED, LotStatus.DEFAULTED, LotStatus.FAILED)

@@ -262,59 +262,92 @@ function setConnection(up) {
   status.dataset.state = up ? "up" : "down";
 }
 
+function onMessage(event) {
+  if (event.type === "snapshot") {
+    clockOffset = event.now_ms - Date.now();
+    setEnd(event.end_ms);
+    showStatus(event.status);
+    $("watchers").textContent = String(event.watchers);
+    if (event.price) {
+      price = event.price;
+      $("price").textContent = yuan(event.price);
+      $("leader").textContent = event.leader_code || "—";
+    }
+    refreshBidbox(event.leader_code || null);
+  } else if (event.type === "bid") {
+    addBid(event);
+  } else if (event.type === "bid_result") {
+    showBidResult(event);
+  } else if (event.type === "proxy_result") {
+    showProxyResult(event);
+  } else if (event.type === "status") {
+    showStatus(event.status);
+  } else if (event.type === "closed") {
+    showClose(event);
+  }
+}
+
+function showClose(event) {
+  showStatus(event.outcome);
+  showNotice(event.outcome === "sold" ? t("sold", { code: event.winner_code, amount: yuan(event.price) }) : t("failed"));
+  if (!bidbox) return;
+  for (const form of bidbox.querySelectorAll("form")) form.hidden = true;
+  $("next-amounts").replaceChildren();
+  $("standing").textContent = event.winner_code === myCode ? t("won") : t("ended");
+  if (event.winner_code === myCode) {
+    const link = document.createElement("a");
+    link.href = `/lots/${lotId}/confirmation`;
+    link.textContent = t("confirmation");
+    $("bid-result").replaceChildren(link);
+  }
+}
+
+// A network that drops without closing the socket (a cable, a tunnel, a sleeping laptop)
+// sends no close: a connection silent for DEAD_MS despite a ping is given up and replaced.
+const PING_MS = 2000;
+const DEAD_MS = 5000;
+let lastHeard = 0;
+
+function dropped(ws) {
+  if (ws !== socket) return; // an abandoned socket's late events change nothing
+  socket = null;
+  setConnection(false);
+  setTimeout(connect, retry); // resume with since_seq: nothing is missed
+  retry = Math.min(retry * 2, 10000);
+}
+
 function connect() {
-  socket = new WebSocket(wsUrl);
-  socket.addEventListener("open", () => {
+  const ws = new WebSocket(wsUrl);
+  socket = ws;
+  ws.addEventListener("open", () => {
+    if (ws !== socket) return;
     retry = 500;
+    lastHeard = Date.now();
     setConnection(true);
-    socket.send(JSON.stringify({ type: "subscribe", lot_id: lotId, since_seq: lastSeq }));
+    ws.send(JSON.stringify({ type: "subscribe", lot_id: lotId, since_seq: lastSeq }));
     // A bid whose result was lost with the old connection is sent again with the same
     // client_bid_id: the engine answers with the first result and places nothing twice.
-    if (pending && sent) socket.send(JSON.stringify({ type: "bid", lot_id: lotId, ...pending }));
+    if (pending && sent) ws.send(JSON.stringify({ type: "bid", lot_id: lotId, ...pending }));
   });
-  socket.addEventListener("message", (message) => {
-    const event = JSON.parse(message.data);
-    if (event.type === "snapshot") {
-      clockOffset = event.now_ms - Date.now();
-      setEnd(event.end_ms);
-      showStatus(event.status);
-      $("watchers").textContent = String(event.watchers);
-      if (event.price) {
-        price = event.price;
-        $("price").textContent = yuan(event.price);
-        $("leader").textContent = event.leader_code || "—";
-      }
-      refreshBidbox(event.leader_code || null);
-    } else if (event.type === "bid") {
-      addBid(event);
-    } else if (event.type === "bid_result") {
-      showBidResult(event);
-    } else if (event.type === "proxy_result") {
-      showProxyResult(event);
-    } else if (event.type === "status") {
-      showStatus(event.status);
-    } else if (event.type === "closed") {
-      showStatus(event.outcome);
-      showNotice(event.outcome === "sold" ? t("sold", { code: event.winner_code, amount: yuan(event.price) }) : t("failed"));
-      if (bidbox) {
-        for (const form of bidbox.querySelectorAll("form")) form.hidden = true;
-        $("next-amounts").replaceChildren();
-        $("standing").textContent = event.winner_code === myCode ? t("won") : t("ended");
-        if (event.winner_code === myCode) {
-          const link = document.createElement("a");
-          link.href = `/lots/${lotId}/confirmation`;
-          link.textContent = t("confirmation");
-          $("bid-result").replaceChildren(link);
-        }
-      }
-    }
+  ws.addEventListener("message", (message) => {
+    if (ws !== socket) return;
+    lastHeard = Date.now();
+    onMessage(JSON.parse(message.data));
   });
-  socket.addEventListener("close", () => {
-    setConnection(false);
-    setTimeout(connect, retry); // resume with since_seq: nothing is missed
-    retry = Math.min(retry * 2, 10000);
-  });
+  ws.addEventListener("close", () => dropped(ws));
 }
+
+setInterval(() => {
+  if (!socket || socket.readyState !== WebSocket.OPEN) return;
+  const silent = Date.now() - lastHeard;
+  if (silent > DEAD_MS) {
+    const dead = socket;
+    dropped(dead);
+    dead.close();
+  } else if (silent > PING_MS) {
+    socket.send(JSON.stringify({ type: "ping" }));
+  }
+}, 1000);
 
 if (bidbox) {
   $("bid-form").addEventListener("submit", askConfirmation);

@@ -1,0 +1,72 @@
+"""Rendering a page: the common context (language, CSRF token, gateway URL, user), forms read
+with their CSRF check, and the request's translation function."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from auction.errors import ValidationFailed
+from auction.models import User
+from web.auth import (
+    SESSION_COOKIE,
+    check_csrf,
+    csrf_token,
+    set_csrf_cookie,
+)
+from web.i18n import LANGUAGES, request_language
+from web.params import has_nul
+from web.routes.system import public_ws_url
+from web.state import app_state
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, object],
+    status_code: int = 200,
+    current_user: User | None = None,
+) -> Response:
+    state = app_state(request)
+    language = request_language(request)
+    context = {
+        "lang": language,
+        "html_lang": LANGUAGES[language],
+        "translations": state.catalogs.for_language(language),
+        "ws_url": public_ws_url(request),
+        "rules_name": state.settings.rules.value,
+        "csrf_token": csrf_token(request),
+        "current_user": current_user,
+        **context,
+    }
+    response = state.templates.TemplateResponse(request, template, context, status_code=status_code)
+    set_csrf_cookie(request, response)
+    return response
+
+
+async def form_data(request: Request) -> dict[str, str]:
+    """The submitted form, CSRF-checked; only text fields."""
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token", "")))
+    request.scope["form_csrf_checked"] = True
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    if has_nul(*values.values()):
+        raise ValidationFailed("text may not contain U+0000", fields={"form": "nul_character"})
+    return values
+
+
+def safe_next(target: str) -> str:
+    """Only paths on this site: never an open redirect."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+def may_be_signed_in(request: Request) -> bool:
+    """The busiest pages skip the token look-up for the anonymous crowd."""
+    return bool(request.cookies.get(SESSION_COOKIE) or request.headers.get("authorization"))
+
+
+def translator(request: Request) -> Callable[[str], str]:
+    """gettext in the request's language, for messages made in Python."""
+    return app_state(request).catalogs.for_language(request_language(request)).gettext

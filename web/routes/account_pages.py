@@ -1,0 +1,119 @@
+"""Account pages: sign in, sign out, sign up, and the language switch."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from auction import accounts
+from auction.accounts import SESSION_LIFETIME
+from auction.enums import Role
+from auction.errors import Conflict, RateLimited, Unauthenticated, ValidationFailed
+from web.auth import (
+    SESSION_COOKIE,
+    session_token,
+    sign_in,
+)
+from web.i18n import LANGUAGE_COOKIE, LANGUAGES
+from web.rendering import form_data, render, safe_next, translator
+from web.state import app_state
+
+
+async def login_page(request: Request) -> Response:
+    return render(
+        request,
+        "login.html",
+        {"error": None, "next": safe_next(request.query_params.get("next", "/")), "username": ""},
+    )
+
+
+def session_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+
+
+async def login(request: Request) -> Response:
+    form = await form_data(request)
+    username, target = form.get("username", "")[:64], safe_next(form.get("next", "/"))
+    try:
+        async with app_state(request).sessions.begin() as session:
+            user = await sign_in(request, session, username, form.get("password", "")[:256])
+            token, _ = await accounts.issue_token(session, user, SESSION_LIFETIME)
+    except (Unauthenticated, RateLimited) as exc:
+        _ = translator(request)
+        if isinstance(exc, RateLimited):
+            status, error = (
+                429,
+                _("Too many failed sign-ins; try again in %(s)s seconds.") % {"s": exc.retry_after_s},
+            )
+        else:
+            status, error = 401, _("Wrong username or password.")
+        return render(request, "login.html", {"error": error, "next": target, "username": username}, status)
+    response = RedirectResponse(target, status_code=303)
+    session_cookie(request, response, token)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    await form_data(request)
+    token = session_token(request)
+    if token:
+        async with app_state(request).sessions.begin() as session:
+            await accounts.revoke_token(session, token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+async def signup_page(request: Request) -> Response:
+    return render(request, "signup.html", {"errors": {}, "values": {}})
+
+
+async def signup(request: Request) -> Response:
+    form = await form_data(request)
+    values = {key: form.get(key, "")[:256] for key in ("username", "password", "real_name", "id_number")}
+    state = app_state(request)
+    new = accounts.NewUser(
+        Role.BIDDER, values["username"], values["password"], values["real_name"], values["id_number"] or None
+    )
+    try:
+        async with state.sessions.begin() as session:
+            user = await accounts.create_user(session, new, secret_key=state.settings.secret_key)
+            token, _ = await accounts.issue_token(session, user, SESSION_LIFETIME)
+    except (ValidationFailed, Conflict) as exc:
+        # Never echo secrets: the password and the identity number are typed again.
+        shown = {key: value for key, value in values.items() if key not in ("password", "id_number")}
+        return render(
+            request, "signup.html", {"errors": exc.fields or {"form": exc.code}, "values": shown}, 422
+        )
+    response = RedirectResponse("/", status_code=303)
+    session_cookie(request, response, token)
+    return response
+
+
+async def switch_language(request: Request) -> Response:
+    """Remembered in a cookie for a year; only a preference, so a plain link may set it."""
+    language = request.path_params["language"]
+    if language not in LANGUAGES:
+        raise HTTPException(404, "no such language")
+    response = RedirectResponse(safe_next(request.query_params.get("next", "/")), status_code=303)
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response
+
+
+routes = [
+    Route("/lang/{language}", switch_language, methods=["GET"]),
+    Route("/login", login_page, methods=["GET"]),
+    Route("/login", login, methods=["POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/signup", signup_page, methods=["GET"]),
+    Route("/signup", signup, methods=["POST"]),
+]
