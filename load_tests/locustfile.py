@@ -81,13 +81,11 @@ class Browser(FastHttpUser):
     @task(4)
     def lot_page(self) -> None:
         lot_id = random.choice(SEED["browse_lot_ids"])
-        self.client.get(f"/api/v1/lots/{lot_id}", name="lot /api/v1/lots/{id}")
+        self.client.get(f"/lots/{lot_id}", name="page /lots/{id}")  # the HTML lot page a browser loads
 
     @task(1)
     def search(self) -> None:
-        self.client.get(
-            "/api/v1/lots?q=" + random.choice(["压测", "住宅", "车"]), name="search /api/v1/lots?q="
-        )
+        self.client.get("/?q=" + random.choice(["压测", "住宅", "车"]), name="search /?q=")
 
     @task(1)
     def announcements(self) -> None:

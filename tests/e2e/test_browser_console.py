@@ -80,6 +80,9 @@ def test_court_staff_lists_publishes_and_monitors_a_lot(
     assert form.locator("[name=increment]").input_value() == "5000"
 
     form.locator("[name=starting_price]").fill("800000")
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=6)  # a start still ahead on a slow machine
+    form.locator("[name=start_at]").fill(cst_input(start))
+    form.locator("[name=end_at]").fill(cst_input(start + dt.timedelta(minutes=30)))
     form.locator("button[type=submit]").click()
     expect(page.locator("button.publish")).to_be_visible(timeout=5000)
     page.click("button.publish")
@@ -91,9 +94,13 @@ def test_court_staff_lists_publishes_and_monitors_a_lot(
     expect(page.locator("#court-actions")).to_be_visible()
     expect(page.locator(".photos img")).to_have_count(1)
     page.fill("#court-actions input[name=reason]>> nth=0", "当事人和解 settlement talks")
-    page.click("#suspend")
+    # Each action reloads the page; the old page hears the status event first, so wait for the
+    # reload itself before looking (a screenshot taken mid-navigation hangs).
+    with page.expect_navigation():
+        page.click("#suspend")
     expect(page.locator("#status")).to_have_attribute("data-status", "suspended", timeout=5000)
-    page.click("#resume")
+    with page.expect_navigation():
+        page.click("#resume")
     expect(page.locator("#status")).to_have_attribute("data-status", "live", timeout=5000)
     # The one error logged is the browser's note of the refused (422) listing above.
     assert [e for e in errors if "status of 422" not in e] == []
