@@ -73,11 +73,18 @@ def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
     return translations.ngettext(singular, plural, n)
 
 
+def static_url(path: str) -> str:
+    return f"/static/{path}"
+
+
 def build_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=WEB_DIR / "templates")  # autoescape on for .html
     templates.env.filters["yuan"] = formatting.yuan
     templates.env.filters["cst"] = formatting.cst
     templates.env.globals.update(labels.GLOBALS)
+    # Static files sit under one fixed prefix: Starlette's url_for would walk every route
+    # (raising NoMatchFound on each) for each asset of each page, a tenth of a page's cost.
+    templates.env.globals["static"] = static_url
     # The language is the request's, so the callables read the catalog from the render
     # context (web.rendering.render puts it there); newstyle escapes the values put into a message.
     templates.env.add_extension("jinja2.ext.i18n")

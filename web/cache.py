@@ -6,6 +6,7 @@ the second (price, leader, end) comes from the engine or the socket, never from 
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,14 +18,45 @@ class MicroCache:
     def __init__(self, ttl_s: float = 1.0) -> None:
         self.ttl_s = ttl_s
         self._entries: dict[str, tuple[float, Any]] = {}
+        self._loading: dict[str, asyncio.Future[Any]] = {}
 
     async def get(self, key: str, load: Callable[[], Awaitable[Any]]) -> Any:
+        """The cached value, or one `load` shared by every caller that misses meanwhile: when an
+        entry expires under a crowd, one request renders and the others wait for it instead of
+        all rendering at once (which is what made the tail slow)."""
         now = time.monotonic()
         hit = self._entries.get(key)
         if hit is not None and hit[0] > now:
             return hit[1]
-        value = await load()
+        loading = self._loading.get(key)
+        if loading is not None:
+            try:
+                # shield: a waiter cancelled (its client went away) must not cancel the load.
+                return await asyncio.shield(loading)
+            except asyncio.CancelledError:
+                if loading.cancelled() and not _being_cancelled():
+                    return await self.get(key, load)  # the loader's client left: load anew
+                raise
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._loading[key] = future
+        try:
+            value = await load()
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved here, so an unwaited failure is not logged as lost
+            raise
+        finally:
+            del self._loading[key]
+        future.set_result(value)
         if len(self._entries) >= MAX_ENTRIES:
             self._entries.clear()
-        self._entries[key] = (now + self.ttl_s, value)
+        self._entries[key] = (time.monotonic() + self.ttl_s, value)
         return value
+
+
+def _being_cancelled() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0

@@ -3,7 +3,7 @@ with their CSRF check, and the request's translation function."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -70,3 +70,29 @@ def may_be_signed_in(request: Request) -> bool:
 def translator(request: Request) -> Callable[[str], str]:
     """gettext in the request's language, for messages made in Python."""
     return app_state(request).catalogs.for_language(request_language(request)).gettext
+
+
+def cached_for_the_crowd(
+    handler: Callable[[Request], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    """Serve an anonymous visitor the page rendered for the previous one within the second.
+
+    Only for public pages whose anonymous version carries nothing personal (no CSRF token, no
+    user): what changes by the second reaches the page over its socket, which resumes from the
+    last bid the page shows, so a second-old page loses nothing. Signed-in visitors (a cookie
+    or a bearer token) always get a fresh render."""
+
+    async def endpoint(request: Request) -> Response:
+        if may_be_signed_in(request):
+            return await handler(request)
+        url = request.url
+        key = f"page:{request_language(request)}:{url.hostname}:{url.path}?{url.query}"
+
+        async def rendered() -> tuple[int, bytes, str | None]:
+            response = await handler(request)
+            return response.status_code, bytes(response.body), response.media_type
+
+        status, body, media_type = await app_state(request).cache.get(key, rendered)
+        return Response(body, status_code=status, media_type=media_type)
+
+    return endpoint

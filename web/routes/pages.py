@@ -29,10 +29,10 @@ from web.formatting import cst
 from web.i18n import N_
 from web.labels import BID_KINDS, CATEGORIES, LOT_STATUSES
 from web.params import is_number
-from web.rendering import form_data, may_be_signed_in, render, translator
+from web.rendering import cached_for_the_crowd, form_data, may_be_signed_in, render, translator
 from web.routes.court import path_id
 from web.routes.lots import lot_filter
-from web.state import app_state
+from web.state import AppState, app_state
 
 HOME_STATUSES = (LotStatus.LIVE, LotStatus.ANNOUNCED)
 HOME_DEFAULT = LotFilter(statuses=HOME_STATUSES, soonest_first=True)
@@ -87,47 +87,71 @@ def duration_text(_: Callable[[str], str], period: dt.timedelta) -> str:
     return _("%(n)s minutes") % {"n": seconds // 60}
 
 
+async def public_lot_view(state: AppState, lot_id: int) -> dict[str, Any]:
+    """What every visitor of a lot page sees: the record, the history and the notices.
+
+    Cached for about a second for the crowd: the page's socket subscribes from the last row
+    shown (since_seq) and its snapshot replaces price, leader, end and status at once, so a
+    second-old copy loses nothing."""
+    async with state.sessions() as session:
+        lot = await lot_detail(session, state.engine, lot_id)
+        bids = await session.execute(
+            sa.select(Bid.seq, Bid.bidder_code, Bid.amount, Bid.kind)
+            .where(Bid.lot_id == lot_id)
+            .order_by(Bid.seq)
+            .limit(500)
+        )
+        notices = await session.execute(
+            sa.select(
+                Announcement.id, Announcement.title_zh, Announcement.title_en, Announcement.published_at
+            )
+            .where(Announcement.lot_id == lot_id, Announcement.kind.in_(PUBLIC_KINDS))
+            .order_by(Announcement.published_at)
+        )
+        return {
+            "lot": lot,
+            "bids": [row._asdict() for row in bids],
+            "notices": [row._asdict() for row in notices],
+        }
+
+
 async def lot_page(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
     state = app_state(request)
-    async with state.sessions() as session:
-        current = await optional_user(request, session) if may_be_signed_in(request) else None
-        lot = await lot_detail(session, state.engine, lot_id)
-        bids = list(
-            await session.scalars(sa.select(Bid).where(Bid.lot_id == lot_id).order_by(Bid.seq).limit(500))
-        )
-        notices = list(
-            await session.scalars(
-                sa.select(Announcement)
-                .where(Announcement.lot_id == lot_id, Announcement.kind.in_(PUBLIC_KINDS))
-                .order_by(Announcement.published_at)
-            )
-        )
-        registration = payment_id = None
-        if current is not None:
-            registration = await registrations.own_registration(session, current, lot_id)
-            if registration is not None:
-                payment_id = await session.scalar(
-                    sa.select(Payment.public_id).where(Payment.registration_id == registration.id)
-                )
+    current = registration = payment_id = None
+    if may_be_signed_in(request):
+        async with state.sessions() as session:
+            current = await optional_user(request, session)
+            if current is not None:
+                registration = await registrations.own_registration(session, current, lot_id)
+                if registration is not None:
+                    payment_id = await session.scalar(
+                        sa.select(Payment.public_id).where(Payment.registration_id == registration.id)
+                    )
+    is_staff = current is not None and current.role in (Role.COURT_STAFF, Role.ADMIN)
+    # The court acts on what the page shows, so its staff always read the record fresh.
+    view = await (
+        public_lot_view(state, lot_id)
+        if is_staff
+        else state.cache.get(f"lot:{lot_id}", lambda: public_lot_view(state, lot_id))
+    )
+    lot, bids = view["lot"], view["bids"]
     _ = translator(request)
     files = list(lot["files"])
     context = {
-        "lot": lot,
-        "bids": bids,
-        "notices": notices,
+        **view,
         "photos": [f for f in files if f["kind"] == "photo"],
         "documents": [f for f in files if f["kind"] != "photo"],
         "starts": cst(dt.datetime.fromisoformat(str(lot["start_at"]))),
         "ends": cst(dt.datetime.fromisoformat(str(lot["end_at"]))),
         "extension_text": duration_text(_, state.profile.extension),
-        "price_points": price_points([bid.amount for bid in bids]),
+        "price_points": price_points([bid["amount"] for bid in bids]),
         "status_labels_translated": {key: _(label) for key, label in LOT_STATUSES.items()},
         "bid_kinds_translated": {key: _(label) for key, label in BID_KINDS.items()},
         "registration": registration,
         "payment_id": payment_id,
         "sandbox": state.profile.payment_simulator,
-        "is_staff": current is not None and current.role in (Role.COURT_STAFF, Role.ADMIN),
+        "is_staff": is_staff,
     }
     return render(request, "lot.html", context, current_user=current)
 
@@ -290,14 +314,14 @@ async def announcement_page(request: Request) -> Response:
 
 
 routes = [
-    Route("/", home, methods=["GET"]),
-    Route("/announcements", announcements_page, methods=["GET"]),
+    Route("/", cached_for_the_crowd(home), methods=["GET"]),
+    Route("/announcements", cached_for_the_crowd(announcements_page), methods=["GET"]),
     Route("/announcements/{announcement_id}", announcement_page, methods=["GET"]),
     Route("/service/fees", fee_page, methods=["GET"]),
     Route("/service/rules", rules_page, methods=["GET"]),
     Route("/service/objections", objections_page, methods=["GET"]),
     Route("/inbox", inbox_page, methods=["GET"]),
-    Route("/lots/{lot_id}", lot_page, methods=["GET"]),
+    Route("/lots/{lot_id}", cached_for_the_crowd(lot_page), methods=["GET"]),
     Route("/lots/{lot_id}/register", register_form, methods=["POST"]),
     Route("/lots/{lot_id}/pay", pay_form, methods=["POST"]),
     Route("/lots/{lot_id}/confirmation", confirmation_page, methods=["GET"]),

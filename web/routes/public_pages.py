@@ -14,7 +14,7 @@ from auction.enums import LotStatus
 from auction.errors import NotFound, RateLimited, ValidationFailed
 from auction.public import LotFilter, list_lots
 from web.i18n import N_
-from web.rendering import form_data, render, translator
+from web.rendering import cached_for_the_crowd, form_data, render, translator
 from web.routes.enforcement import LISTS, list_query, throttled_lookup
 from web.state import app_state
 
@@ -125,8 +125,8 @@ async def lookup_form(request: Request) -> Response:
 
 
 routes = [
-    Route("/results", results_page, methods=["GET"]),
-    Route("/statistics", statistics_page, methods=["GET"]),
+    Route("/results", cached_for_the_crowd(results_page), methods=["GET"]),
+    Route("/statistics", cached_for_the_crowd(statistics_page), methods=["GET"]),
     Route("/disclosure", disclosure_page, methods=["GET"]),
     Route("/disclosure/lookup", lookup_form, methods=["POST"]),
 ]
