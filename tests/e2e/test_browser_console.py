@@ -120,8 +120,8 @@ def short_objections_server(sandbox_environ: dict[str, str], tmp_path: Path) -> 
     server.stop()
 
 
-def sell_a_lot_of_the_demo_case(server: Server) -> int:
-    """Through the API: a lot of the natural-person demo case sold and paid for; its case id."""
+def sell_a_lot_of_the_demo_case(server: Server) -> tuple[int, int]:
+    """Through the API: a lot of the natural-person demo case sold; (lot id, case id)."""
     lot_id, case_id = short_lot(server, "bidder3", seconds=4)
     bidder = {"Authorization": f"Bearer {token(server, 'bidder3')}"}
     url = server.base_url + "/api/v1"
@@ -133,19 +133,22 @@ def sell_a_lot_of_the_demo_case(server: Server) -> int:
     )
     assert placed.status_code == 201, placed.text
     wait_for_status(server, lot_id, "sold")
-    court = {"Authorization": f"Bearer {token(server, 'court')}"}
-    assert httpx.post(f"{url}/lots/{lot_id}/balance-paid", headers=court).status_code == 200
-    return case_id
+    return lot_id, case_id
 
 
 def test_a_creditor_reads_the_plan_objects_and_the_court_pays_out(
     short_objections_server: Server, new_page: Callable[..., Page]
 ) -> None:
     server = short_objections_server
-    case_id = sell_a_lot_of_the_demo_case(server)
+    lot_id, case_id = sell_a_lot_of_the_demo_case(server)
 
+    # The court records the buyer's balance from the lot page, then allocates the proceeds.
     court = new_page()
-    sign_in(court, server, "court", f"/court/cases/{case_id}")
+    sign_in(court, server, "court", f"/lots/{lot_id}")
+    with court.expect_navigation():
+        court.click("#balance-paid")
+    expect(court.locator("#status")).to_have_attribute("data-status", "settled")
+    court.goto(f"{server.base_url}/court/cases/{case_id}")
     court.fill("#plan-form [name='costs.0.label']", "评估费")
     court.fill("#plan-form [name='costs.0.amount']", "5000")
     court.click("#plan-form button[type=submit]")

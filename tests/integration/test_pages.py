@@ -78,3 +78,4 @@ async def test_the_console_shows_only_the_own_courts_cases(
     assert 'id="court-actions"' in (await api.get(f"/lots/{lot_id}", headers=staff.headers)).text
     bidder = await actor(api, committed, Role.BIDDER)
     assert 'id="court-actions"' not in (await api.get(f"/lots/{lot_id}", headers=bidder.headers)).text
+    assert 'id="court-actions"' not in (await api.get(f"/lots/{lot_id}", headers=other.headers)).text

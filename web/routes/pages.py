@@ -118,10 +118,12 @@ async def public_lot_view(state: AppState, lot_id: int) -> dict[str, Any]:
 async def lot_page(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
     state = app_state(request)
-    current = registration = payment_id = None
+    current = registration = payment_id = staff_court = None
     if may_be_signed_in(request):
         async with state.sessions() as session:
             current = await optional_user(request, session)
+            if current is not None and current.court_id is not None:
+                staff_court = await session.scalar(sa.select(Court.code).where(Court.id == current.court_id))
             if current is not None:
                 registration = await registrations.own_registration(session, current, lot_id)
                 if registration is not None:
@@ -136,6 +138,11 @@ async def lot_page(request: Request) -> Response:
         else state.cache.get(f"lot:{lot_id}", lambda: public_lot_view(state, lot_id))
     )
     lot, bids = view["lot"], view["bids"]
+    # The court's actions are offered to the staff of the lot's own court (and admins); the API
+    # refuses anyone else in any case.
+    acts_for_court = current is not None and (
+        current.role is Role.ADMIN or (current.role is Role.COURT_STAFF and staff_court == lot["court"])
+    )
     _ = translator(request)
     files = list(lot["files"])
     context = {
@@ -152,6 +159,7 @@ async def lot_page(request: Request) -> Response:
         "payment_id": payment_id,
         "sandbox": state.profile.payment_simulator,
         "is_staff": is_staff,
+        "acts_for_court": acts_for_court,
     }
     return render(request, "lot.html", context, current_user=current)
 

@@ -200,7 +200,12 @@ function showProxyResult(event) {
   if (event.accepted) $("proxy-max").value = "";
 }
 
+// Outcomes the court's record holds (and the engine, which forgets a lot after its close, does
+// not): a snapshot's "ended" must not overwrite "sold" or "paid in full" on a page loaded later.
+const OUTCOMES = new Set(["sold", "failed", "settled", "defaulted", "cancelled"]);
+
 function showStatus(status) {
+  if (OUTCOMES.has($("status").dataset.status) && !OUTCOMES.has(status)) return;
   $("status").dataset.status = status;
   $("status").textContent = MESSAGES.statuses[status] || status;
 }
