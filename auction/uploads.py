@@ -65,21 +65,7 @@ async def store_file(
     if prop is None:
         raise NotFound("no such property")
     await case_for_staff(session, user, prop.case_id)
-    if not content:
-        raise ValidationFailed("the file is empty", fields={"file": "empty"})
-    if len(content) > MAX_BYTES[kind]:
-        raise ValidationFailed(
-            f"the file is larger than {MAX_BYTES[kind] // 1024 // 1024} MiB", fields={"file": "too_large"}
-        )
-    detected = sniff(content[:16])
-    if detected is None or detected.content_type not in ALLOWED[kind]:
-        raise ValidationFailed(
-            "only JPEG, PNG or WebP photos and PDF documents", fields={"file": "unsupported_type"}
-        )
-    stored_name = f"{secrets.token_hex(16)}.{detected.extension}"
-    folder = uploads_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored_name).write_bytes(content)
+    detected, stored_name = _write_checked(data_dir, content, MAX_BYTES[kind], ALLOWED[kind])
     row = PropertyFile(
         property_id=prop.id,
         kind=kind,
@@ -103,12 +89,23 @@ def stored_path(data_dir: Path, stored_name: str) -> Path:
 
 def store_attachment(data_dir: Path, content: bytes) -> str:
     """Store a clue's photo or PDF the same way as property files; return its stored name."""
+    _, stored_name = _write_checked(data_dir, content, MAX_BYTES[FileKind.DOCUMENT], None)
+    return stored_name
+
+
+def _write_checked(
+    data_dir: Path, content: bytes, max_bytes: int, allowed: set[str] | None
+) -> tuple[FileType, str]:
+    """Check size and sniffed type (`allowed` None: any type we sniff), then write the file
+    under a random name: the one way every upload reaches the disk."""
     if not content:
         raise ValidationFailed("the file is empty", fields={"file": "empty"})
-    if len(content) > MAX_BYTES[FileKind.DOCUMENT]:
-        raise ValidationFailed("the file is too large", fields={"file": "too_large"})
+    if len(content) > max_bytes:
+        raise ValidationFailed(
+            f"the file is larger than {max_bytes // 1024 // 1024} MiB", fields={"file": "too_large"}
+        )
     detected = sniff(content[:16])
-    if detected is None:
+    if detected is None or (allowed is not None and detected.content_type not in allowed):
         raise ValidationFailed(
             "only JPEG, PNG or WebP photos and PDF documents", fields={"file": "unsupported_type"}
         )
@@ -116,4 +113,4 @@ def store_attachment(data_dir: Path, content: bytes) -> str:
     folder = uploads_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / stored_name).write_bytes(content)
-    return stored_name
+    return detected, stored_name
