@@ -14,7 +14,6 @@ from starlette.routing import Route
 
 from auction import distribution, registrations
 from auction.enums import Role
-from auction.models import User
 from web.auth import optional_user
 from web.charts import Bar, waterfall
 from web.i18n import N_
@@ -87,21 +86,18 @@ async def plan_page(request: Request) -> Response:
         if user is None:
             return sign_in_first(request)
         plan = await distribution.plan_json(session, user, plan_id)  # 404 unless staff or creditor
+        cases = await distribution.my_cases(session, user)
     for line in plan["lines"]:
         line["explanation"] = reason_text(request, line)
     context = {
         "plan": plan,
         "bars": plan_bars(request, plan),
         "is_staff": user.role in (Role.COURT_STAFF, Role.ADMIN),
-        "own_claims": await own_claim_ids(request, user, int(plan["case_id"])),
+        "own_claims": [
+            c["id"] for case in cases if case["case_id"] == plan["case_id"] for c in case["claims"]
+        ],
     }
     return render(request, "plan.html", context, current_user=user)
-
-
-async def own_claim_ids(request: Request, user: User, case_id: int) -> list[int]:
-    async with app_state(request).sessions() as session:
-        cases = await distribution.my_cases(session, user)
-    return [int(claim["id"]) for case in cases if case["case_id"] == case_id for claim in case["claims"]]
 
 
 routes = [

@@ -80,25 +80,20 @@ async def disclosure_page(request: Request) -> Response:
             found: dict[str, Any] = await enforcement.dishonest_list(session, query, export=False)
         else:
             found = await enforcement.case_list(session, which, query, export=False)
+    return render_disclosure(
+        request,
+        422 if errors else 200,
+        which=which,
+        found=found,
+        q=query.q or "",
+        page=query.page,
+        errors=errors,
+    )
+
+
+def render_disclosure(request: Request, status_code: int, **parts: Any) -> Response:
+    """The disclosure page: a list, the look-up form, and the look-up's answer when there is one."""
     context = {
-        "which": which,
-        "titles": LIST_TITLES,
-        "found": found,
-        "q": query.q or "",
-        "page": query.page,
-        "errors": errors,
-        "timeline": None,
-        "lookup_error": None,
-    }
-    return render(request, "disclosure.html", context, status_code=422 if errors else 200)
-
-
-async def lookup_form(request: Request) -> Response:
-    """The parties' look-up as a form: the same throttle and the same answer for a wrong
-    identity number as for a missing case, so the form reveals nothing the API does not."""
-    form = await form_data(request)
-    _ = translator(request)
-    context: dict[str, Any] = {
         "which": "subjects",
         "titles": LIST_TITLES,
         "found": None,
@@ -107,21 +102,27 @@ async def lookup_form(request: Request) -> Response:
         "errors": {},
         "timeline": None,
         "lookup_error": None,
-        "case_number": form.get("case_number", "")[:64],
+        "case_number": "",
+        **parts,
     }
-    status = 200
+    return render(request, "disclosure.html", context, status_code=status_code)
+
+
+async def lookup_form(request: Request) -> Response:
+    """The parties' look-up as a form: the same throttle and the same answer for a wrong
+    identity number as for a missing case, so the form reveals nothing the API does not."""
+    form = await form_data(request)
+    _ = translator(request)
+    case_number = form.get("case_number", "")[:64]
     try:
-        context["timeline"] = await throttled_lookup(
-            request, form.get("case_number", "")[:64], form.get("id_number", "")[:18]
-        )
+        timeline = await throttled_lookup(request, case_number, form.get("id_number", "")[:18])
     except NotFound:
-        context["lookup_error"], status = _("No case matches that case number and identity number."), 404
+        error = _("No case matches that case number and identity number.")
+        return render_disclosure(request, 404, lookup_error=error, case_number=case_number)
     except RateLimited as exc:
-        context["lookup_error"] = _("Too many look-ups; try again in %(s)s seconds.") % {
-            "s": exc.retry_after_s
-        }
-        status = 429
-    return render(request, "disclosure.html", context, status_code=status)
+        error = _("Too many look-ups; try again in %(s)s seconds.") % {"s": exc.retry_after_s}
+        return render_disclosure(request, 429, lookup_error=error, case_number=case_number)
+    return render_disclosure(request, 200, timeline=timeline, case_number=case_number)
 
 
 routes = [
