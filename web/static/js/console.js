@@ -1,15 +1,9 @@
 // The console's forms (court staff, creditors): every form[data-api] is sent to the JSON API
 // with the session cookie and the CSRF header, so the pages keep no rules of their own; the
 // server's field errors are shown beside their inputs and nothing typed is lost.
+import { parseYuan, yuan } from "./money.js";
+
 const M = JSON.parse(document.getElementById("console-messages").textContent);
-
-const yuan = (fen) => "¥" + Math.floor(fen / 100).toLocaleString("en-US") + "." + String(fen % 100).padStart(2, "0");
-
-function parseYuan(text) {
-  const match = /^\s*(\d{1,13})(?:\.(\d{1,2}))?\s*$/.exec(text.replace(/,/g, ""));
-  if (!match) return NaN; // sent as is: the server answers with the field's error
-  return Number(match[1]) * 100 + Number((match[2] || "").padEnd(2, "0"));
-}
 
 // data-type says how an input becomes JSON: int, yuan (-> fen), cst (a datetime-local read
 // as China Standard Time), list (checked boxes gathered into an array of numbers).
@@ -20,7 +14,7 @@ function valueOf(input) {
     case "int":
       return Number(text);
     case "yuan":
-      return parseYuan(text);
+      return parseYuan(text); // null when it is not an amount: the server names the field's error
     case "cst":
       return `${text.length === 16 ? text + ":00" : text}+08:00`;
     default:
@@ -104,7 +98,7 @@ for (const form of document.querySelectorAll("form[data-limits]")) {
     const appraisal = Number(property.selectedOptions ? property.selectedOptions[0].dataset.appraisal : property.dataset.appraisal);
     const starting = parseYuan(form.querySelector("[name=starting_price]").value);
     const floor = Math.ceil((appraisal * limits.round1_min_bp) / 10000);
-    const base = Number.isNaN(starting) ? floor : starting;
+    const base = starting === null ? floor : starting;
     hint.textContent = M.limits
       .replace("{floor}", yuan(floor))
       .replace("{low}", yuan(Math.ceil((base * limits.deposit_min_bp) / 10000)))

@@ -1,5 +1,7 @@
 // The lot page's live part: the gateway's events, a countdown on the engine clock, and a
 // resume with since_seq after a dropped connection so the history stays complete.
+import { parseYuan, yuan } from "./money.js";
+
 const lot = document.querySelector("article.lot");
 const lotId = Number(lot.dataset.lotId);
 const wsUrl = document.querySelector('meta[name="realtime-url"]').content;
@@ -9,7 +11,6 @@ const MESSAGES = JSON.parse($("messages").textContent);
 const t = (key, values = {}) => MESSAGES[key].replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
 const cstTime = (ms) =>
   new Date(ms).toLocaleString("sv-SE", { timeZone: "Asia/Shanghai", hour12: false }).slice(0, 16);
-const yuan = (fen) => "¥" + Math.floor(fen / 100).toLocaleString("en-US") + "." + String(fen % 100).padStart(2, "0");
 
 let lastSeq = Math.max(0, ...[...document.querySelectorAll("#history tbody tr")].map((tr) => Number(tr.dataset.seq)));
 let endMs = Number($("countdown").dataset.endMs);
@@ -96,12 +97,6 @@ const inWords = (fen) => (document.documentElement.lang === "en" ? `${capitalYua
 
 function minimumBid() {
   return price ? price + increment : startingPrice;
-}
-
-function parseYuan(text) {
-  const match = /^\s*(\d{1,12})(?:\.(\d{1,2}))?\s*$/.exec(text.replace(/,/g, ""));
-  if (!match) return null;
-  return Number(match[1]) * 100 + Number((match[2] || "").padEnd(2, "0"));
 }
 
 // A valid bid is the minimum or the minimum plus whole increments (RULES.md).
