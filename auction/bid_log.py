@@ -25,6 +25,7 @@ from auction.models import Bid, Lot
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.errors import EngineUnavailable
 from bidding_engine.results import BidRecord
+from core.tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,7 @@ class BidPersister:
         passes = 0
         loop = asyncio.get_running_loop()
         while True:
+            stop_if_cancelled()
             try:
                 if loop.time() - refreshed_at >= lots_refresh_s:
                     lot_ids, refreshed_at = await self.active_lots(), loop.time()

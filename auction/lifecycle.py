@@ -24,6 +24,7 @@ from auction.rules import RuleProfile
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.errors import EngineUnavailable
 from bidding_engine.results import CloseResult, EligibleRegistration, LotOpening
+from core.tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
 OPEN_BATCH = 50
@@ -184,6 +185,7 @@ class LotScheduler:
 
     async def run(self) -> None:
         while True:
+            stop_if_cancelled()
             try:
                 await self.tick()
             except (EngineUnavailable, OSError, sa.exc.SQLAlchemyError) as exc:

@@ -25,6 +25,7 @@ from auction.errors import NotFound, ValidationFailed
 from auction.models import CaseSubscription, Claim, EnforcementCase, Notification, TimelineEvent, User
 from core.db import utcnow
 from core.settings import Settings
+from core.tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
 
@@ -278,6 +279,7 @@ class NotificationDispatcher:
 
     async def run(self) -> None:
         while True:
+            stop_if_cancelled()
             try:
                 await self.run_once()
             except (OSError, sa.exc.SQLAlchemyError) as exc:

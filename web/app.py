@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gettext
+import io
 import logging
 import os
 import secrets
@@ -105,6 +106,22 @@ def report_background_failure(task: asyncio.Task[None]) -> None:
         log.critical("background task %s died", task.get_name(), exc_info=exc)
 
 
+SHUTDOWN_REPORT_S = 5.0
+
+
+def report_stuck_tasks() -> None:
+    """Name every task still running when a shutdown has taken too long, with its stack.
+
+    A shutdown that hangs is otherwise silent until the supervisor's SIGKILL; the stacks say
+    which await is stuck."""
+    stacks = []
+    for task in asyncio.all_tasks():
+        frames = io.StringIO()
+        task.print_stack(file=frames)
+        stacks.append(frames.getvalue())
+    log.error("shutdown still waiting after %.0f s:\n%s", SHUTDOWN_REPORT_S, "\n".join(stacks))
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
 
@@ -157,6 +174,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
         try:
             yield
         finally:
+            watchdog = asyncio.get_running_loop().call_later(SHUTDOWN_REPORT_S, report_stuck_tasks)
             if realtime is not None:
                 await realtime.stop()
             for task in tasks:
@@ -166,6 +184,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             await asyncio.gather(*tasks, return_exceptions=True)
             await redis.aclose()
             await db.dispose()
+            watchdog.cancel()
 
     async def on_http_error(request: Request, exc: Exception) -> Response:
         if wants_html(request) and isinstance(exc, HTTPException):

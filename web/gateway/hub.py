@@ -26,6 +26,7 @@ from redis.exceptions import RedisError
 from websockets.asyncio.server import ServerConnection
 
 from bidding_engine.keys import lot_keys
+from core.tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +155,7 @@ class FanoutHub:
 
     async def _read(self) -> None:
         while True:
+            stop_if_cancelled()
             try:
                 if not self._pubsub.subscribed:
                     # A channel of our own keeps the connection open while no lot is watched;
@@ -169,6 +171,7 @@ class FanoutHub:
 
     async def _drain_lagging(self) -> None:
         while True:
+            stop_if_cancelled()
             await asyncio.sleep(DRAIN_CHECK_S)
             for lot_id, watchers in list(self.lots.items()):
                 for connection in [c for c in watchers.lagging if buffered(c) < HIGH_WATER_BYTES // 4]:

@@ -33,6 +33,7 @@ from auction.models import Registration
 from auction.public import lot_detail
 from auction.rebuild import record_proxy
 from bidding_engine.errors import EngineUnavailable, InvalidRequest
+from core.tasks import stop_if_cancelled
 from web.auth import SESSION_COOKIE
 from web.gateway import messages
 from web.gateway.hub import FanoutHub
@@ -404,6 +405,7 @@ class Gateway:
     async def _report_watchers(self) -> None:
         reported: set[int] = set()
         while True:
+            stop_if_cancelled()
             try:
                 async with self.state.redis.pipeline(transaction=False) as pipe:
                     for lot_id in reported - set(self.hub.lots):
