@@ -189,3 +189,27 @@ def test_a_creditor_reads_the_plan_objects_and_the_court_pays_out(
     court.click("#plan-disburse")
     expect(court.locator("#plan-status")).to_have_attribute("data-status", "disbursed", timeout=5000)
     court.screenshot(path=str(ARTIFACTS / "plan-court-zh.png"), full_page=True)
+
+
+def test_the_court_records_a_default_and_publishes_the_next_round(
+    embedded_server: Server, new_page: Callable[..., Page]
+) -> None:
+    server = embedded_server
+    lot_id, case_id = sell_a_lot_of_the_demo_case(server)
+
+    court = new_page()
+    sign_in(court, server, "court", f"/lots/{lot_id}", "en")
+    with court.expect_navigation():
+        court.click("#default")
+    expect(court.locator("#status")).to_have_attribute("data-status", "defaulted")
+    # The next round is drafted at 80 % of the starting price (¥700,000 → ¥560,000) and the
+    # court lands on the case, where the draft waits to be published.
+    with court.expect_navigation(url=f"**/court/cases/{case_id}"):
+        court.click("#next-round")
+    draft = court.locator("tr[data-lot-id]", has_text="¥560,000.00")
+    expect(draft).to_contain_text("2 ·")
+    expect(draft).to_contain_text("Draft")
+    with court.expect_navigation():
+        draft.locator("button.publish").click()
+    expect(draft.locator("a.monitor")).to_be_visible(timeout=5000)
+    expect(draft).to_contain_text("Announced")
