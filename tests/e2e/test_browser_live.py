@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -71,6 +72,7 @@ def test_two_bidders_outbid_each_other_within_a_second(
     for page in (first, second):
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     end_before = int(first.locator("#countdown").get_attribute("data-end-ms") or 0)
+    expect(second.locator("#price-empty")).to_have_text("No bid yet")
 
     bid_first_suggestion(first)
     # The other browser sees the bid, the new leader and the moved end within a second.
@@ -85,6 +87,9 @@ def test_two_bidders_outbid_each_other_within_a_second(
     expect(first.locator("#standing")).to_have_attribute("data-state", "outbid", timeout=SECOND)
     expect(first.locator("#standing")).to_have_text("您已被超越")
     expect(second.locator("#standing")).to_have_attribute("data-state", "leading", timeout=SECOND)
+    # The price chart is drawn from the history as it grows: two bids, two points.
+    expect(first.locator("#price-empty")).to_have_count(0)
+    expect(first.locator("#price-line")).to_have_attribute("points", re.compile(r"^\S+ \S+$"))
 
     # The first bidder answers with a proxy: the engine outbids the second one at once.
     first.fill("#proxy-max", str((lot["starting_price"] + 10 * lot["increment"]) // 100))

@@ -214,6 +214,7 @@ function setEnd(ms) {
 function drawPrices() {
   const amounts = [...document.querySelectorAll("#history tbody tr")].map((tr) => Number(tr.dataset.amount));
   if (!amounts.length) return;
+  $("price-empty")?.remove();
   const low = Math.min(...amounts);
   const span = Math.max(...amounts) - low || 1;
   const step = (600 - 16) / Math.max(amounts.length - 1, 1);
