@@ -20,7 +20,16 @@ from auction.deposits import move_deposit
 from auction.enums import AnnouncementKind, DepositStatus, LotStatus, SaleKind, TimelineKind
 from auction.errors import Conflict, NotFound, ValidationFailed
 from auction.lifecycle import add_timeline, transition
-from auction.models import Announcement, EnforcementCase, Lot, PriorityHolder, Property, Registration, User
+from auction.models import (
+    Announcement,
+    EnforcementCase,
+    Lot,
+    LotTransition,
+    PriorityHolder,
+    Property,
+    Registration,
+    User,
+)
 from auction.notices import publish, records_of
 from auction.rules import Listing, PreviousRound, RuleProfile, validate_listing
 from bidding_engine.engine import BiddingEngine
@@ -149,6 +158,19 @@ async def publish_lot(session: AsyncSession, user: User, profile: RuleProfile, l
     await transition(session, lot, LotStatus.ANNOUNCED, actor_user_id=user.id)
     await add_timeline(session, lot, TimelineKind.ANNOUNCED, notice.title_zh)
     return announcement
+
+
+async def delete_draft(session: AsyncSession, user: User, lot_id: int) -> None:
+    """A draft is the court's private working copy: nothing about it was announced and nobody
+    could register, so a mistaken one is removed outright (a published lot is withdrawn instead,
+    in public)."""
+    lot, _, _ = await lot_for_staff(session, user, lot_id)
+    if lot.status is not LotStatus.DRAFT:
+        raise Conflict("only a draft can be deleted; withdraw a published lot instead", code="invalid_status")
+    await session.execute(sa.delete(PriorityHolder).where(PriorityHolder.lot_id == lot.id))
+    await session.execute(sa.delete(LotTransition).where(LotTransition.lot_id == lot.id))
+    await session.delete(lot)
+    await session.flush()
 
 
 async def add_priority_holder(

@@ -209,6 +209,14 @@ def test_the_court_records_a_default_and_publishes_the_next_round(
     draft = court.locator("tr[data-lot-id]", has_text="¥560,000.00")
     expect(draft).to_contain_text("2 ·")
     expect(draft).to_contain_text("Draft")
+    # A draft made by mistake is deleted (it was never announced), and made again.
+    with court.expect_navigation():
+        draft.locator("button.delete-draft").click()
+    expect(draft).to_have_count(0)
+    court.goto(f"{server.base_url}/lots/{lot_id}")
+    with court.expect_navigation(url=f"**/court/cases/{case_id}"):
+        court.click("#next-round")
+    expect(draft).to_contain_text("Draft")
     with court.expect_navigation():
         draft.locator("button.publish").click()
     expect(draft.locator("a.monitor")).to_be_visible(timeout=5000)

@@ -126,6 +126,7 @@ ALLOWED = {
     "POST /properties": {"staff", "admin"},
     "POST /lots": {"staff", "admin"},
     "POST /lots/{lot}/publish": {"staff", "admin"},
+    "DELETE /lots/{lot}": {"staff", "admin"},
     "POST /lots/{lot}/priority-holders": {"staff", "admin"},
     "POST /lots/{lot}/suspend": {"staff", "admin"},
     "POST /lots/{lot}/resume": {"staff", "admin"},

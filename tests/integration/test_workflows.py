@@ -83,19 +83,7 @@ async def listed_lot(
     )
     assert case.status_code == 201, case.text
     case_id = case.json()["id"]
-    prop = await api.post(
-        "/api/v1/properties",
-        headers=staff.headers,
-        json={
-            "case_id": case_id,
-            "title": "浙A·12345 小型轿车",
-            "category": category,
-            "description": "车况良好",
-            "appraised_value": appraised,
-        },
-    )
-    assert prop.status_code == 201, prop.text
-    property_id = prop.json()["id"]
+    property_id = await new_property(api, staff, case_id, appraised=appraised, category=category)
     claim = await api.post(
         f"/api/v1/cases/{case_id}/claims",
         headers=staff.headers,
@@ -110,6 +98,43 @@ async def listed_lot(
     assert claim.status_code == 201, claim.text
     lot_id = await new_lot(api, staff, property_id, 1, appraised * 7 // 10)
     return case_id, property_id, lot_id
+
+
+async def new_property(
+    api: httpx.AsyncClient,
+    staff: Actor,
+    case_id: int,
+    *,
+    appraised: int = 1_000_000,
+    category: str = "vehicle",
+) -> int:
+    prop = await api.post(
+        "/api/v1/properties",
+        headers=staff.headers,
+        json={
+            "case_id": case_id,
+            "title": "浙A·12345 小型轿车",
+            "category": category,
+            "description": "车况良好",
+            "appraised_value": appraised,
+        },
+    )
+    assert prop.status_code == 201, prop.text
+    return int(prop.json()["id"])
+
+
+def round_one(property_id: int, starts_in: dt.timedelta) -> dict:
+    """A lawful round-1 listing of a ¥10,000 appraisal, a day long."""
+    start = dt.datetime.now(dt.UTC) + starts_in
+    return {
+        "property_id": property_id,
+        "round": 1,
+        "starting_price": 700_000,
+        "increment": 1_000,
+        "deposit": 70_000,
+        "start_at": iso(start),
+        "end_at": iso(start + dt.timedelta(days=1)),
+    }
 
 
 async def new_lot(
@@ -330,6 +355,34 @@ async def test_suspend_resume_cancel(
     assert kinds == ["auction", "suspension", "resumption", "cancellation"]
 
 
+async def test_a_mistaken_draft_is_deleted_and_the_property_listed_again(
+    api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession]
+) -> None:
+    _, staff = await court_and_staff(api, committed)
+    holder = await actor(api, committed, Role.BIDDER)
+    case_id, _, published = await listed_lot(api, staff)
+    refused = await api.delete(f"/api/v1/lots/{published}", headers=staff.headers)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "invalid_status"
+
+    listing = round_one(await new_property(api, staff, case_id), dt.timedelta(days=40))
+    draft = (await api.post("/api/v1/lots", headers=staff.headers, json=listing)).json()["id"]
+    confirmed = await api.post(
+        f"/api/v1/lots/{draft}/priority-holders",
+        headers=staff.headers,
+        json={"user_id": holder.user_id, "rank": 1},
+    )
+    assert confirmed.status_code == 201, confirmed.text
+    assert (await api.post("/api/v1/lots", headers=staff.headers, json=listing)).status_code == 409
+
+    deleted = await api.delete(f"/api/v1/lots/{draft}", headers=staff.headers)
+    assert deleted.status_code == 204, deleted.text
+    async with committed() as session:
+        assert await session.get(Lot, draft) is None
+    assert (await api.delete(f"/api/v1/lots/{draft}", headers=staff.headers)).status_code == 404
+    again = await api.post("/api/v1/lots", headers=staff.headers, json=listing)
+    assert again.status_code == 201, again.text
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "code"),
     [
@@ -363,17 +416,7 @@ async def test_every_listing_rule_is_a_422_with_its_code(
             json={"case_id": case["id"], "title": "设备", "category": "other", "appraised_value": 1_000_000},
         )
     ).json()
-    start = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
-    body = {
-        "property_id": prop["id"],
-        "round": 1,
-        "starting_price": 700_000,
-        "increment": 1_000,
-        "deposit": 70_000,
-        "start_at": iso(start),
-        "end_at": iso(start + dt.timedelta(days=1)),
-        **changes,
-    }
+    body = {**round_one(prop["id"], dt.timedelta(hours=1)), **changes}
     if body["end_at"] == "START":
         body["end_at"] = body["start_at"]
     response = await api.post("/api/v1/lots", headers=staff.headers, json=body)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from auction import cases, lots
@@ -201,6 +201,15 @@ async def publish_lot(request: Request) -> JSONResponse:
         return JSONResponse({"status": "announced", "announcement_id": announcement.id})
 
 
+async def delete_draft(request: Request) -> Response:
+    """Delete a draft lot (never announced); a published lot is withdrawn with /cancel instead."""
+    lot_id = path_id(request, "lot_id")
+    async with app_state(request).sessions.begin() as session:
+        user = await require_user(request, session)
+        await lots.delete_draft(session, user, lot_id)
+    return Response(status_code=204)
+
+
 async def add_priority_holder(request: Request) -> JSONResponse:
     lot_id = path_id(request, "lot_id")
     body = await read_json(request, PriorityHolderBody)
@@ -256,6 +265,7 @@ routes = [
     Route("/api/v1/cases/{case_id}/claims", add_claim, methods=["POST"]),
     Route("/api/v1/properties", add_property, methods=["POST"]),
     Route("/api/v1/lots", create_lot, methods=["POST"]),
+    Route("/api/v1/lots/{lot_id}", delete_draft, methods=["DELETE"]),
     Route("/api/v1/lots/{lot_id}/publish", publish_lot, methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/priority-holders", add_priority_holder, methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/suspend", control("suspend"), methods=["POST"]),
