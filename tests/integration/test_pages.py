@@ -79,3 +79,15 @@ async def test_the_console_shows_only_the_own_courts_cases(
     bidder = await actor(api, committed, Role.BIDDER)
     assert 'id="court-actions"' not in (await api.get(f"/lots/{lot_id}", headers=bidder.headers)).text
     assert 'id="court-actions"' not in (await api.get(f"/lots/{lot_id}", headers=other.headers)).text
+
+
+async def test_a_withdrawn_lot_leaves_its_property_free_to_list_again(
+    api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession]
+) -> None:
+    _, staff = await court_and_staff(api, committed)
+    case_id, property_id, lot_id = await listed_lot(api, staff)
+    lot_form = f'name="property_id" value="{property_id}"'
+    assert lot_form not in (await api.get(f"/court/cases/{case_id}", headers=staff.headers)).text
+    withdrawn = await api.post(f"/api/v1/lots/{lot_id}/cancel", headers=staff.headers)
+    assert withdrawn.json()["status"] == "cancelled"
+    assert lot_form in (await api.get(f"/court/cases/{case_id}", headers=staff.headers)).text
