@@ -80,6 +80,28 @@ def test_a_bidder_signs_in_and_bids_from_the_lot_page(embedded_server: Server, p
     page.screenshot(path=str(ARTIFACTS / "lot-bid.png"), full_page=True)
 
 
+def test_a_bidder_bids_with_the_keyboard_alone(embedded_server: Server, page: Page) -> None:
+    from tests.e2e.browser import sign_in
+    from tests.e2e.test_two_workers import live_demo_lot
+
+    lot = live_demo_lot(embedded_server)
+    sign_in(page, embedded_server, "bidder2", f"/lots/{lot['id']}", "en")
+    page.wait_for_selector("#next-amounts button", timeout=5000)
+    page.focus("#amount")
+    page.keyboard.type(str(lot["starting_price"] // 100))
+    page.keyboard.press("Enter")  # the bid form: on to the confirmation step, focus with it
+    expect(page.locator("#confirm-yes")).to_be_focused()
+    page.keyboard.press("Escape")  # back, nothing sent
+    expect(page.locator("#confirm")).to_be_hidden()
+    expect(page.locator("#amount")).to_be_focused()
+    expect(page.locator("#bid-result")).to_be_empty()
+    page.keyboard.press("Enter")
+    expect(page.locator("#confirm-yes")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#standing")).to_have_attribute("data-state", "leading", timeout=5000)
+    expect(page.locator("#amount")).to_be_focused()
+
+
 def test_a_new_bidder_registers_and_pays_on_the_lot_page(embedded_server: Server, page: Page) -> None:
     from auction.demo import DEMO_ACCOUNTS
     from tests.e2e.test_two_workers import live_demo_lot

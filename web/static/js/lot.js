@@ -149,11 +149,19 @@ function askConfirmation(event) {
   pending = { amount: fen, client_bid_id: crypto.randomUUID() };
   $("confirm-text").textContent = t("confirm", { amount: yuan(fen), words: inWords(fen) });
   $("confirm").hidden = false;
+  $("confirm-yes").focus(); // Enter confirms, Escape goes back: the keyboard follows the step
+}
+
+function cancelConfirmation() {
+  pending = null;
+  $("confirm").hidden = true;
+  $("amount").focus();
 }
 
 function sendBid() {
   if (!pending) return;
   $("confirm").hidden = true;
+  $("amount").focus(); // the focused button just hid; the result is announced by #bid-result
   sent = true;
   $("bid-result").textContent = t("sending");
   if (socket && socket.readyState === WebSocket.OPEN) {
@@ -355,9 +363,9 @@ if (bidbox) {
   $("amount").addEventListener("input", showWords);
   $("confirm-yes").addEventListener("click", sendBid);
   $("proxy-form").addEventListener("submit", setProxy);
-  $("confirm-no").addEventListener("click", () => {
-    pending = null;
-    $("confirm").hidden = true;
+  $("confirm-no").addEventListener("click", cancelConfirmation);
+  $("confirm").addEventListener("keydown", (event) => {
+    if (event.key === "Escape") cancelConfirmation();
   });
   refreshBidbox();
 }
