@@ -1,8 +1,10 @@
 """The demonstration data behind `auction demo` and `make run`.
 
 Idempotent: everything hangs off the demo court, and a second run that finds the court
-changes nothing. Lots are placed relative to now, so a fresh demo always has lots that are
-upcoming, live (ending within 5–15 minutes) and ended.
+changes nothing, except for one thing. Lots are placed relative to now, so a fresh demo has lots
+that are upcoming, live (ending within 5–15 minutes) and ended; a run that finds no lot live or
+opening any more lists the live ones again (as new property of the same cases), so whoever starts
+the demo later still finds an auction to watch and join.
 """
 
 from __future__ import annotations
@@ -88,8 +90,10 @@ PROPERTIES = (
 
 
 async def seed_demo(session: AsyncSession, settings: Settings) -> bool:
-    """Seed once; return False when the demo data already exists."""
-    if await session.scalar(sa.select(Court.id).where(Court.code == DEMO_COURT_CODE)) is not None:
+    """Seed once; return False when the demo data already exists (live lots listed again if none is)."""
+    court_id = await session.scalar(sa.select(Court.id).where(Court.code == DEMO_COURT_CODE))
+    if court_id is not None:
+        await _relist_live_lots(session, settings, court_id)
         return False
     court = await accounts.create_court(
         session, code=DEMO_COURT_CODE, name=DEMO_COURT_NAME, province="浙江省"
@@ -102,6 +106,41 @@ async def seed_demo(session: AsyncSession, settings: Settings) -> bool:
     await _seed_lots(session, settings, properties, users, now)
     await _seed_dishonest(session, settings, now)
     return True
+
+
+async def _relist_live_lots(session: AsyncSession, settings: Settings, court_id: int) -> None:
+    now = utcnow()
+    soon = now + dt.timedelta(minutes=1)
+    running = await session.scalar(
+        sa.select(Lot.id)
+        .join(Property, Property.id == Lot.property_id)
+        .join(EnforcementCase, EnforcementCase.id == Property.case_id)
+        .where(
+            EnforcementCase.court_id == court_id,
+            Lot.status.in_((LotStatus.ANNOUNCED, LotStatus.LIVE, LotStatus.SUSPENDED)),
+            Lot.start_at <= soon,
+            Lot.end_at > soon,
+        )
+        .limit(1)
+    )
+    if running is not None:
+        return
+    cases = list(
+        await session.scalars(
+            sa.select(EnforcementCase)
+            .where(EnforcementCase.court_id == court_id)
+            .order_by(EnforcementCase.id)
+        )
+    )
+    users = {
+        user.username: user
+        for user in await session.scalars(
+            sa.select(User).where(User.username.in_([account.username for account in DEMO_ACCOUNTS]))
+        )
+    }
+    properties = await _seed_properties(session, cases, now, only=tuple(LIVE_MINUTES))
+    for index, prop in zip(LIVE_MINUTES, properties, strict=True):
+        await _seed_lot(session, settings, prop, index, users, now)
 
 
 async def _create_account(session: AsyncSession, account: DemoAccount, settings: Settings) -> User:
@@ -142,10 +181,16 @@ async def _seed_cases(
 
 
 async def _seed_properties(
-    session: AsyncSession, cases: list[EnforcementCase], now: dt.datetime
+    session: AsyncSession,
+    cases: list[EnforcementCase],
+    now: dt.datetime,
+    *,
+    only: tuple[int, ...] | None = None,
 ) -> list[Property]:
     properties = []
     for index, item in enumerate(PROPERTIES):
+        if only is not None and index not in only:
+            continue
         prop = Property(
             case_id=cases[0 if index in (0, 1, 4) else 1].id,
             title=item.title,
@@ -252,43 +297,55 @@ async def _seed_lots(
     users: dict[str, User],
     now: dt.datetime,
 ) -> None:
+    for index, prop in enumerate(properties):
+        await _seed_lot(session, settings, prop, index, users, now)
+
+
+async def _seed_lot(
+    session: AsyncSession,
+    settings: Settings,
+    prop: Property,
+    index: int,
+    users: dict[str, User],
+    now: dt.datetime,
+) -> None:
+    """The lot of PROPERTIES[index], at its place in time (see _lot_times)."""
     staff = users["court"]
     profile = profile_for(settings)
-    for index, prop in enumerate(properties):
-        status, start, end = _lot_times(now, index)
-        starting = prop.appraised_value * 7 // 10 // 100_00 * 100_00 + 100_00  # ≥ 70 %, whole hundred yuan
-        deposit = starting // 10
-        increment = max(starting // 200 // 100_00 * 100_00, 100_00)
-        listing = Listing(
-            round=1,
-            sale_kind=SaleKind.AUCTION,
-            category=prop.category,
-            appraised_value=prop.appraised_value,
-            starting_price=starting,
-            increment=increment,
-            deposit=deposit,
-            start_at=start,
-            end_at=end,
-        )
-        problems = validate_listing(profile, listing, now=start)
-        if problems:
-            raise AssertionError(f"demo lot {prop.title} breaks the rules: {problems}")
-        lot = Lot(
-            property_id=prop.id,
-            round=1,
-            sale_kind=SaleKind.AUCTION,
-            status=status,
-            starting_price=starting,
-            increment=increment,
-            deposit=deposit,
-            start_at=start,
-            end_at=end,
-            created_by=staff.id,
-        )
-        session.add(lot)
-        await session.flush()
-        if index in LIVE_MINUTES:
-            await _register_demo_bidders(session, lot, [users[name] for name in ("bidder1", "bidder2")], now)
+    status, start, end = _lot_times(now, index)
+    starting = prop.appraised_value * 7 // 10 // 100_00 * 100_00 + 100_00  # ≥ 70 %, whole hundred yuan
+    deposit = starting // 10
+    increment = max(starting // 200 // 100_00 * 100_00, 100_00)
+    listing = Listing(
+        round=1,
+        sale_kind=SaleKind.AUCTION,
+        category=prop.category,
+        appraised_value=prop.appraised_value,
+        starting_price=starting,
+        increment=increment,
+        deposit=deposit,
+        start_at=start,
+        end_at=end,
+    )
+    problems = validate_listing(profile, listing, now=start)
+    if problems:
+        raise AssertionError(f"demo lot {prop.title} breaks the rules: {problems}")
+    lot = Lot(
+        property_id=prop.id,
+        round=1,
+        sale_kind=SaleKind.AUCTION,
+        status=status,
+        starting_price=starting,
+        increment=increment,
+        deposit=deposit,
+        start_at=start,
+        end_at=end,
+        created_by=staff.id,
+    )
+    session.add(lot)
+    await session.flush()
+    if index in LIVE_MINUTES:
+        await _register_demo_bidders(session, lot, [users[name] for name in ("bidder1", "bidder2")], now)
 
 
 async def _seed_dishonest(session: AsyncSession, settings: Settings, now: dt.datetime) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -52,6 +54,40 @@ async def test_demo_seeds_every_kind_of_data_once(session: AsyncSession, setting
     assert upcoming == 2
     kinds = set(await session.scalars(sa.select(Claim.kind)))
     assert {"secured", "ordinary"} <= {kind.value for kind in kinds}
+
+
+async def due_demo_lots(session: AsyncSession) -> list[Lot]:
+    return list(
+        await session.scalars(
+            sa.select(Lot).where(Lot.status == LotStatus.ANNOUNCED, Lot.start_at <= utcnow())
+        )
+    )
+
+
+async def test_a_later_start_lists_live_lots_again_once_they_have_ended(
+    session: AsyncSession, settings: Settings
+) -> None:
+    await seed_demo(session, settings)
+    first = await due_demo_lots(session)
+    await seed_demo(session, settings)  # still live: nothing new
+    assert await due_demo_lots(session) == first
+
+    for lot in first:  # as the lifecycle clock leaves them once they have ended unsold
+        lot.status, lot.end_at = LotStatus.FAILED, utcnow() - dt.timedelta(minutes=1)
+    await session.flush()
+    assert await seed_demo(session, settings) is False
+    again = await due_demo_lots(session)
+    assert len(again) == 2 and not {lot.id for lot in again} & {lot.id for lot in first}
+    now = utcnow()
+    assert all(300 <= (lot.end_at - now).total_seconds() <= 900 for lot in again)
+    for lot in again:
+        deposits = await session.scalars(
+            sa.select(Registration.deposit_status).where(Registration.lot_id == lot.id)
+        )
+        assert list(deposits) == [DepositStatus.FROZEN, DepositStatus.FROZEN]
+    lots = await count(session, Lot)
+    await seed_demo(session, settings)
+    assert await count(session, Lot) == lots
 
 
 async def test_demo_accounts_can_sign_in(session: AsyncSession, settings: Settings) -> None:
