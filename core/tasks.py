@@ -16,8 +16,13 @@ from __future__ import annotations
 import asyncio
 
 
+def cancel_requested() -> bool:
+    """Whether this task has a cancellation pending (delivered or not)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 def stop_if_cancelled() -> None:
     """Raise the CancelledError that a library swallowed, if this task was asked to stop."""
-    task = asyncio.current_task()
-    if task is not None and task.cancelling():
+    if cancel_requested():
         raise asyncio.CancelledError

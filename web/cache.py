@@ -11,6 +11,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from core.tasks import cancel_requested
+
 MAX_ENTRIES = 1_000
 
 
@@ -34,7 +36,7 @@ class MicroCache:
                 # shield: a waiter cancelled (its client went away) must not cancel the load.
                 return await asyncio.shield(loading)
             except asyncio.CancelledError:
-                if loading.cancelled() and not _being_cancelled():
+                if loading.cancelled() and not cancel_requested():
                     return await self.get(key, load)  # the loader's client left: load anew
                 raise
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
@@ -55,8 +57,3 @@ class MicroCache:
             self._entries.clear()
         self._entries[key] = (time.monotonic() + self.ttl_s, value)
         return value
-
-
-def _being_cancelled() -> bool:
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0

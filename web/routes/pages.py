@@ -17,7 +17,7 @@ from auction import notifications, registrations
 from auction.confirmation import confirmation, confirmation_pdf
 from auction.enums import LotStatus, Role
 from auction.errors import ValidationFailed
-from auction.models import Announcement, Bid, Court, Lot, Payment, Property
+from auction.models import Announcement, Bid, Court, EnforcementCase, Lot, Payment, Property
 from auction.payments import SandboxProvider, WebhookProvider
 from auction.public import LotFilter, list_lots, lot_detail
 from settlement.fees import enforcement_fee, enforcement_fee_breakdown
@@ -118,19 +118,21 @@ async def public_lot_view(state: AppState, lot_id: int) -> dict[str, Any]:
 async def lot_page(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
     state = app_state(request)
-    current = registration = payment_id = staff_court = case_id = None
+    current = registration = payment_id = place = None
     if may_be_signed_in(request):
         async with state.sessions() as session:
             current = await optional_user(request, session)
-            if current is not None and current.court_id is not None:
-                staff_court = await session.scalar(sa.select(Court.code).where(Court.id == current.court_id))
             if current is not None and current.role in (Role.COURT_STAFF, Role.ADMIN):
-                # The next round is a draft on the case's console page: that is where staff go next.
-                case_id = await session.scalar(
-                    sa.select(Property.case_id)
-                    .join(Lot, Lot.property_id == Property.id)
-                    .where(Lot.id == lot_id)
-                )
+                # Whose lot it is (the court acting on it) and its case (where a next round's
+                # draft waits on the console).
+                place = (
+                    await session.execute(
+                        sa.select(Property.case_id, EnforcementCase.court_id)
+                        .join(Lot, Lot.property_id == Property.id)
+                        .join(EnforcementCase, EnforcementCase.id == Property.case_id)
+                        .where(Lot.id == lot_id)
+                    )
+                ).first()
             if current is not None:
                 registration = await registrations.own_registration(session, current, lot_id)
                 if registration is not None:
@@ -147,8 +149,10 @@ async def lot_page(request: Request) -> Response:
     lot, bids = view["lot"], view["bids"]
     # The court's actions are offered to the staff of the lot's own court (and admins); the API
     # refuses anyone else in any case.
-    acts_for_court = current is not None and (
-        current.role is Role.ADMIN or (current.role is Role.COURT_STAFF and staff_court == lot["court"])
+    acts_for_court = (
+        current is not None
+        and place is not None
+        and (current.role is Role.ADMIN or current.court_id == place.court_id)
     )
     _ = translator(request)
     files = list(lot["files"])
@@ -167,7 +171,7 @@ async def lot_page(request: Request) -> Response:
         "sandbox": state.profile.payment_simulator,
         "is_staff": is_staff,
         "acts_for_court": acts_for_court,
-        "case_id": case_id,
+        "case_id": place.case_id if place is not None else None,
     }
     return render(request, "lot.html", context, current_user=current)
 
