@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from auction.enums import AnnouncementKind, Category, SaleKind
 from auction.models import Court, EnforcementCase, Lot, Property
 from auction.rules import RuleProfile
+from core.display import cst_minutes, yuan
 
-CST = dt.timezone(dt.timedelta(hours=8))
 CATEGORY_ZH = {
     Category.REAL_ESTATE: "不动产",
     Category.VEHICLE: "机动车",
@@ -33,13 +33,8 @@ class Notice:
     body_en: str
 
 
-def yuan(fen: int) -> str:
-    whole, cents = divmod(fen, 100)
-    return f"{whole:,}.{cents:02d}"
-
-
 def cst(moment: dt.datetime) -> str:
-    return moment.astimezone(CST).strftime("%Y-%m-%d %H:%M (UTC+8)")
+    return f"{cst_minutes(moment)} (UTC+8)"
 
 
 def _minutes(delta: dt.timedelta) -> str:

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auction.announcements import Notice, cst, yuan
+from auction.announcements import Notice, cst
 from auction.enums import AnnouncementKind, LotStatus
 from auction.errors import NotFound
 from auction.models import Court, EnforcementCase, Lot, Property, Registration, User
+from core.display import yuan
 
 CONFIRMED_STATUSES = (LotStatus.SOLD, LotStatus.SETTLED, LotStatus.DEFAULTED)
 

@@ -16,12 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction import identity
 from auction.access import case_for_staff
-from auction.announcements import Notice, yuan
+from auction.announcements import Notice
 from auction.enums import AnnouncementKind, CaseStatus, ClueStatus, Role, TimelineKind
 from auction.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from auction.models import Claim, Clue, Court, DishonestPerson, EnforcementCase, TimelineEvent, User
 from auction.notices import publish
 from core.db import utcnow
+from core.display import yuan
 from settlement.enums import PlanStatus
 from settlement.models import AllocationLine, AllocationPlan
 

@@ -34,7 +34,7 @@ from auction.notices import publish, records_of
 from auction.rules import Listing, PreviousRound, RuleProfile, validate_listing
 from bidding_engine.engine import BiddingEngine
 from core.db import utcnow
-from settlement import ledger
+from settlement import postings
 
 MAX_AMOUNT = 10**15
 
@@ -275,17 +275,13 @@ async def balance_paid(session: AsyncSession, user: User, lot_id: int) -> Lot:
         )
     winner = await _winner(session, lot)
     assert lot.result_price is not None
-    balance = lot.result_price - winner.deposit_amount
-    if balance > 0:
-        await ledger.post(
-            session,
-            "balance_received",
-            [ledger.debit(ledger.bank(), balance), ledger.credit(ledger.case_escrow(case_id), balance)],
-            memo=f"lot {lot.id} balance from {winner.bidder_code}",
-            case_id=case_id,
-            lot_id=lot.id,
-            idempotency_key=f"lot:{lot.id}:balance",
-        )
+    await postings.balance_received(
+        session,
+        lot_id=lot.id,
+        case_id=case_id,
+        amount=lot.result_price - winner.deposit_amount,
+        payer=winner.bidder_code,
+    )
     await transition(session, lot, LotStatus.SETTLED, actor_user_id=user.id)
     await add_timeline(session, lot, TimelineKind.PAID, str(lot.result_price))
     return lot

@@ -24,6 +24,7 @@ from auction.enums import Channel, DeliveryStatus
 from auction.errors import NotFound, ValidationFailed
 from auction.models import CaseSubscription, Claim, EnforcementCase, Notification, TimelineEvent, User
 from core.db import utcnow
+from core.display import cst_minutes
 from core.settings import Settings
 from core.tasks import stop_if_cancelled
 
@@ -194,7 +195,7 @@ def backoff(attempts: int) -> dt.timedelta:
 
 def message_for(case_number: str, kind: str, detail: str, at: dt.datetime) -> tuple[str, str]:
     label = KIND_ZH.get(kind, kind)
-    when = at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+    when = cst_minutes(at)
     return f"{case_number} 新节点：{label}", f"{case_number}\n{when}（UTC+8）{label} {kind}\n{detail}"
 
 

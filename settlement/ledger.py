@@ -1,14 +1,9 @@
 """The double-entry ledger: every movement of money is one balanced transaction.
 
 Balances are derived from entries, never stored. A transaction is never edited: a mistake is
-corrected by `reverse()`, which posts the mirror image. Account codes name what they hold:
-
-    bank                       the court's account at its bank (money in and out of the court)
-    bidder:reg:<id>            what the court holds for one registration's deposit
-    case:<id>:escrow           proceeds held for a case until distribution
-    court:<id>:fees            enforcement fees and costs the court keeps
-    creditor:claim:<id>        what a claim's creditor has been allotted
-    debtor:case:<id>           what goes back to the debtor
+corrected by `reverse()`, which posts the mirror image. The accounts are `settlement.chart`'s.
+Only `settlement` posts: `postings` (deposits, balances) and `plans` (distribution) name each
+movement; the rest of the platform calls those.
 
 Callers own the transaction (these functions flush, never commit), so a posting commits or
 rolls back together with the state change it records.
@@ -23,51 +18,16 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from settlement.enums import AccountKind, EntrySide
+from settlement.chart import Account
+from settlement.enums import EntrySide
+from settlement.errors import SettlementError
 from settlement.models import LedgerAccount, LedgerEntry, LedgerTransaction
 
 
-class LedgerError(ValueError):
+class LedgerError(SettlementError, ValueError):
     """A posting that would not balance, or that names no money."""
 
     code = "ledger_unbalanced"
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    code: str
-    kind: AccountKind
-    name: str
-
-
-def bank() -> Account:
-    return Account("bank", AccountKind.BANK, "法院账户 court bank account")
-
-
-def bidder_deposit(registration_id: int) -> Account:
-    return Account(
-        f"bidder:reg:{registration_id}",
-        AccountKind.BIDDER,
-        f"保证金 deposit of registration {registration_id}",
-    )
-
-
-def case_escrow(case_id: int) -> Account:
-    return Account(f"case:{case_id}:escrow", AccountKind.CASE_ESCROW, f"案款 proceeds of case {case_id}")
-
-
-def court_fees(court_id: int) -> Account:
-    return Account(
-        f"court:{court_id}:fees", AccountKind.COURT_FEES, f"执行费用 fees and costs of court {court_id}"
-    )
-
-
-def creditor(claim_id: int) -> Account:
-    return Account(f"creditor:claim:{claim_id}", AccountKind.CREDITOR, f"债权人 creditor of claim {claim_id}")
-
-
-def debtor(case_id: int) -> Account:
-    return Account(f"debtor:case:{case_id}", AccountKind.DEBTOR, f"被执行人 debtor of case {case_id}")
 
 
 @dataclass(frozen=True, slots=True)

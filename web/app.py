@@ -35,6 +35,7 @@ from bidding_engine.errors import EngineError
 from core.db import create_engine, session_factory
 from core.redis import connect as connect_redis
 from core.settings import Settings
+from settlement.errors import SettlementError
 from web import errors, formatting, labels, openapi, rendering
 from web.gateway.server import Gateway
 from web.i18n import load_catalogs
@@ -221,6 +222,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
         exception_handlers={
             AuctionError: errors.auction_error_handler,
             EngineError: errors.engine_error_handler,
+            SettlementError: errors.settlement_error_handler,
             HTTPException: on_http_error,
             Exception: errors.unhandled_error_handler,
         },

@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 
 from auction import errors as auction_errors
 from bidding_engine.errors import EngineError, EngineUnavailable, InvalidRequest
+from settlement import errors as settlement_errors
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,12 @@ STATUS_BY_ERROR: list[tuple[type[auction_errors.AuctionError], int]] = [
     (auction_errors.Forbidden, 403),
     (auction_errors.Conflict, 409),
     (auction_errors.RateLimited, 429),
+]
+
+SETTLEMENT_STATUS: list[tuple[type[settlement_errors.SettlementError], int]] = [
+    (settlement_errors.PlanInvalid, 422),
+    (settlement_errors.PlanNotFound, 404),
+    (settlement_errors.PlanConflict, 409),
 ]
 
 HTTP_CODES = {
@@ -63,6 +70,12 @@ async def auction_error_handler(request: Request, exc: Exception) -> Response:
     if isinstance(exc, auction_errors.RateLimited):
         response.headers["Retry-After"] = str(exc.retry_after_s)
     return response
+
+
+async def settlement_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, settlement_errors.SettlementError)
+    status = next((s for kind, s in SETTLEMENT_STATUS if isinstance(exc, kind)), 409)
+    return error_response(status, exc.code, exc.message, exc.fields or None)
 
 
 async def http_error_handler(request: Request, exc: Exception) -> Response:

@@ -1,16 +1,19 @@
-"""Display formats: money as yuan with separators, times in China Standard Time."""
+"""Display formats of the pages: money as ¥ with separators, times in China Standard Time
+(`core.display` holds both rules; this adds what a page shows around them)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-CST = dt.timezone(dt.timedelta(hours=8), "CST")
+from core.display import CST, cst_minutes
+from core.display import yuan as yuan_text
+
+__all__ = ["CST", "cst", "yuan"]
 
 
 def yuan(fen: int) -> str:
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{sign}¥{whole:,}.{cents:02d}"
+    text = yuan_text(fen)
+    return f"-¥{text[1:]}" if text.startswith("-") else f"¥{text}"
 
 
 def cst(moment: dt.datetime | str | None) -> str:
@@ -19,4 +22,4 @@ def cst(moment: dt.datetime | str | None) -> str:
         return ""
     if isinstance(moment, str):
         moment = dt.datetime.fromisoformat(moment)
-    return moment.astimezone(CST).strftime("%Y-%m-%d %H:%M")
+    return cst_minutes(moment)

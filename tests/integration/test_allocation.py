@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.enums import Role
 from auction.lifecycle import LotScheduler
-from settlement import ledger
+from settlement import chart, ledger
 from tests.integration.test_workflows import (
     Actor,
     actor,
@@ -191,8 +191,8 @@ async def test_the_worked_example_end_to_end(
     disbursed = await api.post(f"/api/v1/allocation-plans/{plan['id']}/disburse", headers=staff.headers)
     assert disbursed.json()["status"] == "disbursed"
     async with committed() as session:
-        assert await ledger.balance(session, ledger.case_escrow(case_id)) == 0  # every fen paid out
-        assert await ledger.balance(session, ledger.creditor(claims["a"])) == 0
+        assert await ledger.balance(session, chart.case_escrow(case_id)) == 0  # every fen paid out
+        assert await ledger.balance(session, chart.creditor(claims["a"])) == 0
     # Ordinary claims were not paid in full: the case stays open, and a new plan has nothing to share.
     timeline = (await api.get(f"/api/v1/cases/{case_id}/timeline", headers=staff.headers)).json()
     assert timeline["status"] == "open" and timeline["events"][-1]["kind"] == "distributed"
@@ -286,8 +286,8 @@ async def test_an_upheld_objection_revises_a_line_and_the_debtor_gets_the_differ
     timeline = (await api.get(f"/api/v1/cases/{case['id']}/timeline", headers=creditor.headers)).json()
     assert timeline["status"] == "open"  # 1 000 yuan of the claim is still unpaid
     async with committed() as session:
-        assert await ledger.balance(session, ledger.debtor(case["id"])) == 0
-        assert await ledger.balance(session, ledger.case_escrow(case["id"])) == 0
+        assert await ledger.balance(session, chart.debtor(case["id"])) == 0
+        assert await ledger.balance(session, chart.case_escrow(case["id"])) == 0
 
 
 async def test_a_case_paid_in_full_closes(
@@ -354,5 +354,5 @@ async def test_a_line_allotted_nothing_is_disbursed_without_moving_money(
     paid = await api.post(f"/api/v1/allocation-plans/{plan['id']}/disburse", headers=staff.headers)
     assert paid.status_code == 200, paid.text
     async with committed() as session:
-        assert await ledger.balance(session, ledger.case_escrow(case["id"])) == 0
-        assert await ledger.balance(session, ledger.creditor(zero["claim_id"])) == 0
+        assert await ledger.balance(session, chart.case_escrow(case["id"])) == 0
+        assert await ledger.balance(session, chart.creditor(zero["claim_id"])) == 0

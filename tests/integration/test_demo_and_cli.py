@@ -167,10 +167,10 @@ async def test_spc2016_refuses_to_start_without_a_secret(cli_env: dict) -> None:
 
 
 async def test_cli_ledger_check(cli_env: dict, db_engine: AsyncEngine) -> None:
-    from settlement import ledger
+    from settlement import chart, ledger
 
     async with AsyncSession(db_engine) as session:
-        await ledger.post(session, "x", [ledger.debit(ledger.bank(), 5), ledger.credit(ledger.debtor(1), 5)])
+        await ledger.post(session, "x", [ledger.debit(chart.bank(), 5), ledger.credit(chart.debtor(1), 5)])
         await session.commit()
     good = auction(cli_env, "ledger", "check")
     assert good.returncode == 0 and "the ledger balances" in good.stdout

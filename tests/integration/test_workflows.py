@@ -15,11 +15,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction import accounts, identity
-from auction.deposits import case_forfeits
 from auction.enums import Role
 from auction.lifecycle import LotScheduler
 from auction.models import Announcement, Lot, TimelineEvent
-from settlement import ledger
+from settlement import chart, ledger
+from settlement.chart import case_forfeits
 from tests.conftest import TEST_SECRET
 from tests.integration.conftest import advance_clock
 
@@ -235,7 +235,7 @@ async def test_sold_and_paid(
     paid = await api.post(f"/api/v1/lots/{lot_id}/balance-paid", headers=staff.headers)
     assert paid.json()["status"] == "settled"
     async with committed() as session:
-        assert await ledger.balance(session, ledger.case_escrow(case_id)) == -706_000  # held for the case
+        assert await ledger.balance(session, chart.case_escrow(case_id)) == -706_000  # held for the case
         kinds = set(await session.scalars(sa.select(Announcement.kind).where(Announcement.lot_id == lot_id)))
         assert {"auction", "result", "confirmation"} <= {kind.value for kind in kinds}
         timeline = [

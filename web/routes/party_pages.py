@@ -6,14 +6,13 @@ sends the forms with the CSRF header), so the rules live in one place.
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from auction import distribution, registrations
 from auction.enums import Role
+from settlement.plans import LineView, PlanView
 from web.auth import optional_user
 from web.charts import Bar, waterfall
 from web.i18n import N_
@@ -54,27 +53,27 @@ async def my_cases(request: Request) -> Response:
     return render(request, "my_cases.html", {"cases": cases}, current_user=user)
 
 
-def reason_text(request: Request, line: dict[str, Any]) -> str:
+def reason_text(request: Request, line: LineView) -> str:
     _ = translator(request)
-    code = str(line["reason"])
+    code = line.reason
     if code.startswith("secured_rank_"):
-        return _(SECURED_REASON) % {"rank": line["rank"]}
+        return _(SECURED_REASON) % {"rank": line.rank}
     return _(LINE_REASONS[code]) if code in LINE_REASONS else code
 
 
-def plan_bars(request: Request, plan: dict[str, Any]) -> list[Bar]:
+def plan_bars(request: Request, plan: PlanView) -> list[Bar]:
     """Costs, fee, priority, secured, ordinary and the debtor's remainder, in paying-out order."""
     _ = translator(request)
     by_kind = {kind: 0 for kind in ("priority", "secured", "ordinary")}
-    for line in plan["lines"]:
-        by_kind[line["kind"]] += int(line["allocated"])
+    for line in plan.lines:
+        by_kind[line.kind] += line.allocated
     steps = [
-        (_("Costs"), "cost", sum(int(c["amount"]) for c in plan["costs"])),
-        (_("Enforcement fee"), "fee", int(plan["enforcement_fee"])),
+        (_("Costs"), "cost", sum(c.amount for c in plan.costs)),
+        (_("Enforcement fee"), "fee", plan.enforcement_fee),
         (_("Construction priority"), "priority", by_kind["priority"]),
         (_("Secured"), "secured", by_kind["secured"]),
         (_("Ordinary"), "ordinary", by_kind["ordinary"]),
-        (_("To the debtor"), "remainder", int(plan["remainder_to_debtor"])),
+        (_("To the debtor"), "remainder", plan.remainder_to_debtor),
     ]
     return waterfall(steps)
 
@@ -85,17 +84,14 @@ async def plan_page(request: Request) -> Response:
         user = await optional_user(request, session)
         if user is None:
             return sign_in_first(request)
-        plan = await distribution.plan_json(session, user, plan_id)  # 404 unless staff or creditor
+        plan = await distribution.plan_for(session, user, plan_id)  # 404 unless staff or creditor
         cases = await distribution.my_cases(session, user)
-    for line in plan["lines"]:
-        line["explanation"] = reason_text(request, line)
     context = {
         "plan": plan,
+        "explanations": {line.claim_id: reason_text(request, line) for line in plan.lines},
         "bars": plan_bars(request, plan),
         "is_staff": user.role in (Role.COURT_STAFF, Role.ADMIN),
-        "own_claims": [
-            c["id"] for case in cases if case["case_id"] == plan["case_id"] for c in case["claims"]
-        ],
+        "own_claims": [c.id for case in cases if case.case_id == plan.case_id for c in case.claims],
     }
     return render(request, "plan.html", context, current_user=user)
 

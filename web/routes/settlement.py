@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import msgspec
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from auction import distribution
 from settlement.enums import ObjectionStatus
+from settlement.waterfall import CostItem
 from web.auth import require_user
 from web.jsonbody import Body, read_json
+from web.responses import json_response
 from web.routes.court import path_id
 from web.state import app_state
 
@@ -40,29 +42,29 @@ class ResolutionBody(Body):
     lines: list[RevisedLine] = msgspec.field(default_factory=list)
 
 
-async def _plan_response(request: Request, plan_id: int, status_code: int = 200) -> JSONResponse:
+async def _plan_response(request: Request, plan_id: int, status_code: int = 200) -> Response:
     async with app_state(request).sessions() as session:
         user = await require_user(request, session)
-        return JSONResponse(await distribution.plan_json(session, user, plan_id), status_code=status_code)
+        return json_response(await distribution.plan_for(session, user, plan_id), status_code=status_code)
 
 
-async def compute(request: Request) -> JSONResponse:
+async def compute(request: Request) -> Response:
     case_id = path_id(request, "case_id")
     raw = await request.body()
     body = await read_json(request, PlanBody) if raw.strip() else PlanBody()
     async with app_state(request).sessions.begin() as session:
         user = await require_user(request, session)
-        costs = [distribution.CostInput(c.label, c.amount) for c in body.costs]
+        costs = [CostItem(c.label, c.amount) for c in body.costs]
         plan = await distribution.compute_plan(session, user, case_id, costs)
         plan_id = plan.id
     return await _plan_response(request, plan_id, 201)
 
 
-async def show(request: Request) -> JSONResponse:
+async def show(request: Request) -> Response:
     return await _plan_response(request, path_id(request, "plan_id"))
 
 
-async def publish(request: Request) -> JSONResponse:
+async def publish(request: Request) -> Response:
     plan_id = path_id(request, "plan_id")
     state = app_state(request)
     async with state.sessions.begin() as session:
@@ -100,7 +102,7 @@ async def resolve(request: Request) -> JSONResponse:
         )
 
 
-async def finalize(request: Request) -> JSONResponse:
+async def finalize(request: Request) -> Response:
     plan_id = path_id(request, "plan_id")
     async with app_state(request).sessions.begin() as session:
         user = await require_user(request, session)
@@ -108,7 +110,7 @@ async def finalize(request: Request) -> JSONResponse:
     return await _plan_response(request, plan_id)
 
 
-async def disburse(request: Request) -> JSONResponse:
+async def disburse(request: Request) -> Response:
     plan_id = path_id(request, "plan_id")
     async with app_state(request).sessions.begin() as session:
         user = await require_user(request, session)
@@ -116,10 +118,10 @@ async def disburse(request: Request) -> JSONResponse:
     return await _plan_response(request, plan_id)
 
 
-async def my_cases(request: Request) -> JSONResponse:
+async def my_cases(request: Request) -> Response:
     async with app_state(request).sessions() as session:
         user = await require_user(request, session)
-        return JSONResponse(await distribution.my_cases(session, user))
+        return json_response(await distribution.my_cases(session, user))
 
 
 routes = [

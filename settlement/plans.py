@@ -1,0 +1,473 @@
+"""Allocation plans: computed by the pure waterfall from values the domain gathers, published,
+objected to, resolved, finalized and disbursed through the ledger.
+
+draft → published (the objection period) → final → disbursed. An objection freezes the lines
+it disputes until it is resolved: upheld with revised lines (the difference goes to or comes
+from the debtor's remainder) or dismissed.
+
+Settlement knows cases, lots and claims only by their ids: who may act, which proceeds and
+claims a case has, and what the public is told are the domain's (`auction.cases.allocation`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db import utcnow
+from settlement import chart, ledger
+from settlement.enums import DebtorKind, ObjectionStatus, PlanStatus
+from settlement.errors import PlanConflict, PlanInvalid, PlanNotFound
+from settlement.models import (
+    AllocationCost,
+    AllocationLine,
+    AllocationPlan,
+    AllocationProceeds,
+    Objection,
+)
+from settlement.waterfall import ClaimInput, CostItem, SaleProceeds, allocate
+
+ACTIVE = (PlanStatus.DRAFT, PlanStatus.PUBLISHED, PlanStatus.FINAL)
+
+
+@dataclass(frozen=True, slots=True)
+class ProceedsItem:
+    """Money one lot brought a case: its sale price ("sale") or a forfeited deposit ("forfeit")."""
+
+    lot_id: int
+    property_id: int
+    source: str
+    amount: int
+
+
+# -- what earlier plans already did -----------------------------------------------------------
+
+
+async def distributed_sources(session: AsyncSession, case_id: int) -> set[tuple[int, str]]:
+    """(lot id, source) pairs a disbursed plan of the case has paid out already."""
+    rows = await session.execute(
+        sa.select(AllocationProceeds.lot_id, AllocationProceeds.source)
+        .join(AllocationPlan, AllocationPlan.id == AllocationProceeds.plan_id)
+        .where(AllocationPlan.case_id == case_id, AllocationPlan.status == PlanStatus.DISBURSED)
+    )
+    return {(row.lot_id, row.source) for row in rows}
+
+
+async def received_by_claim(session: AsyncSession, case_id: int) -> dict[int, int]:
+    """What each claim of the case has been paid by disbursed plans."""
+    rows = await session.execute(
+        sa.select(AllocationLine.claim_id, sa.func.sum(AllocationLine.allocated))
+        .join(AllocationPlan, AllocationPlan.id == AllocationLine.plan_id)
+        .where(AllocationPlan.case_id == case_id, AllocationPlan.status == PlanStatus.DISBURSED)
+        .group_by(AllocationLine.claim_id)
+    )
+    return {int(claim_id): int(total) for claim_id, total in rows}
+
+
+# -- the draft ----------------------------------------------------------------------------------
+
+
+async def draft_plan(
+    session: AsyncSession,
+    *,
+    case_id: int,
+    debtor_kind: DebtorKind,
+    proceeds: Sequence[ProceedsItem],
+    claims: Sequence[ClaimInput],
+    costs: Sequence[CostItem],
+    created_by: int,
+) -> AllocationPlan:
+    """A new draft from the case's undistributed proceeds and outstanding claims; it replaces a
+    draft the case had. Precondition: the caller holds the case's row lock."""
+    if any(not cost.label.strip() or cost.amount < 0 for cost in costs):
+        raise PlanInvalid("each cost has a label and an amount ≥ 0", fields={"costs": "invalid_value"})
+    active = await session.scalar(
+        sa.select(AllocationPlan).where(AllocationPlan.case_id == case_id, AllocationPlan.status.in_(ACTIVE))
+    )
+    if active is not None and active.status is not PlanStatus.DRAFT:
+        raise PlanConflict("this case has a plan in progress", code="plan_in_progress")
+    if active is not None:  # a draft is the court's working copy: a new one replaces it
+        for model in (AllocationLine, AllocationCost, AllocationProceeds):
+            await session.execute(sa.delete(model).where(model.plan_id == active.id))
+        await session.delete(active)
+        await session.flush()
+    if not proceeds:
+        raise PlanConflict("no settled proceeds to distribute", code="no_proceeds")
+    result = allocate(
+        [SaleProceeds(item.property_id, item.amount) for item in proceeds],
+        [CostItem(cost.label.strip(), cost.amount) for cost in costs],
+        claims,
+        debtor_kind,
+    )
+    plan = AllocationPlan(
+        case_id=case_id,
+        proceeds=result.proceeds,
+        enforcement_fee=result.enforcement_fee_allocated,
+        remainder_to_debtor=result.remainder_to_debtor,
+        created_by=created_by,
+    )
+    session.add(plan)
+    await session.flush()
+    session.add_all(
+        AllocationProceeds(
+            plan_id=plan.id,
+            lot_id=item.lot_id,
+            property_id=item.property_id,
+            source=item.source,
+            amount=item.amount,
+        )
+        for item in proceeds
+    )
+    session.add_all(
+        AllocationCost(plan_id=plan.id, label=c.label, amount=c.amount, allocated=c.allocated)
+        for c in result.costs
+    )
+    session.add_all(
+        AllocationLine(
+            plan_id=plan.id,
+            claim_id=line.claim_id,
+            position=position,
+            creditor_name=line.creditor_name,
+            kind=line.kind,
+            rank=line.rank,
+            claimed=line.claimed,
+            allocated=line.allocated,
+            reason=line.reason,
+        )
+        for position, line in enumerate(result.lines, start=1)
+    )
+    await session.flush()
+    return plan
+
+
+async def get_plan(session: AsyncSession, plan_id: int, *, lock: bool = False) -> AllocationPlan:
+    query = sa.select(AllocationPlan).where(AllocationPlan.id == plan_id)
+    plan = await session.scalar(query.with_for_update() if lock else query)
+    if plan is None:
+        raise PlanNotFound("no such allocation plan")
+    return plan
+
+
+# -- what a plan says (the read model of the API and the plan page) ---------------------------
+
+
+class CostView(msgspec.Struct, frozen=True):
+    label: str
+    amount: int  # what the proceeds covered of it
+    claimed: int
+
+
+class LineView(msgspec.Struct, frozen=True):
+    claim_id: int
+    creditor_name: str
+    kind: str
+    rank: int | None
+    claimed: int
+    allocated: int
+    reason: str  # the waterfall's rule code
+    frozen: bool
+
+
+class ObjectionView(msgspec.Struct, frozen=True):
+    id: int
+    status: str
+    reason: str
+    claim_ids: list[int]
+
+
+class PlanView(msgspec.Struct, frozen=True):
+    id: int
+    case_id: int
+    status: str
+    proceeds: int
+    costs: list[CostView]
+    enforcement_fee: int
+    lines: list[LineView]
+    remainder_to_debtor: int
+    objection_deadline: str | None
+    objections: list[ObjectionView]
+
+
+async def plan_view(session: AsyncSession, plan: AllocationPlan) -> PlanView:
+    costs = await session.scalars(
+        sa.select(AllocationCost).where(AllocationCost.plan_id == plan.id).order_by(AllocationCost.id)
+    )
+    lines = await session.scalars(
+        sa.select(AllocationLine).where(AllocationLine.plan_id == plan.id).order_by(AllocationLine.position)
+    )
+    objections = await session.scalars(
+        sa.select(Objection).where(Objection.plan_id == plan.id).order_by(Objection.id)
+    )
+    return PlanView(
+        id=plan.id,
+        case_id=plan.case_id,
+        status=plan.status.value,
+        proceeds=plan.proceeds,
+        costs=[CostView(c.label, c.allocated, c.amount) for c in costs],
+        enforcement_fee=plan.enforcement_fee,
+        lines=[
+            LineView(
+                line.claim_id,
+                line.creditor_name,
+                line.kind.value,
+                line.rank,
+                line.claimed,
+                line.allocated,
+                line.reason,
+                line.frozen,
+            )
+            for line in lines
+        ],
+        remainder_to_debtor=plan.remainder_to_debtor,
+        objection_deadline=plan.objection_deadline.isoformat() if plan.objection_deadline else None,
+        objections=[
+            ObjectionView(o.id, o.status.value, o.reason, list(o.disputed_claim_ids)) for o in objections
+        ],
+    )
+
+
+class PlanSummary(msgspec.Struct, frozen=True):
+    id: int
+    status: str
+    proceeds: int
+
+
+async def case_plans(session: AsyncSession, case_id: int) -> list[PlanSummary]:
+    plans = await session.scalars(
+        sa.select(AllocationPlan).where(AllocationPlan.case_id == case_id).order_by(AllocationPlan.id)
+    )
+    return [PlanSummary(p.id, p.status.value, p.proceeds) for p in plans]
+
+
+# -- publication and objections -----------------------------------------------------------
+
+
+def publish_plan(plan: AllocationPlan, objection_period: dt.timedelta) -> dt.datetime:
+    """Serve the plan: the objection period opens now; returns its deadline."""
+    if plan.status is not PlanStatus.DRAFT:
+        raise PlanConflict("only a draft plan can be published", code="invalid_status")
+    plan.status, plan.published_at = PlanStatus.PUBLISHED, utcnow()
+    plan.objection_deadline = plan.published_at + objection_period
+    return plan.objection_deadline
+
+
+def open_to_objections(plan: AllocationPlan, now: dt.datetime) -> bool:
+    return (
+        plan.status is PlanStatus.PUBLISHED
+        and plan.objection_deadline is not None
+        and now <= plan.objection_deadline
+    )
+
+
+async def file_objection(
+    session: AsyncSession, plan: AllocationPlan, *, objector_user_id: int, reason: str, claim_ids: list[int]
+) -> Objection:
+    """Record an objection and freeze the lines it disputes. Precondition: the caller holds the
+    plan's row lock and has checked the objector is a creditor of the case."""
+    if not open_to_objections(plan, utcnow()):
+        raise PlanConflict("the plan is not open to objections", code="objection_period_closed")
+    if not 1 <= len(reason.strip()) <= 5000:
+        raise PlanInvalid("give the reason for the objection", fields={"reason": "required"})
+    plan_claims = set(
+        await session.scalars(sa.select(AllocationLine.claim_id).where(AllocationLine.plan_id == plan.id))
+    )
+    disputed = sorted(set(claim_ids))
+    if not disputed or not set(disputed) <= plan_claims:
+        raise PlanInvalid("name claims of this plan", fields={"claim_ids": "not_in_plan"})
+    objection = Objection(
+        plan_id=plan.id, creditor_user_id=objector_user_id, reason=reason.strip(), disputed_claim_ids=disputed
+    )
+    session.add(objection)
+    await session.execute(
+        sa.update(AllocationLine)
+        .where(AllocationLine.plan_id == plan.id, AllocationLine.claim_id.in_(disputed))
+        .values(frozen=True)
+    )
+    await session.flush()
+    return objection
+
+
+async def get_objection(session: AsyncSession, objection_id: int) -> Objection:
+    objection = await session.get(Objection, objection_id, with_for_update=True)
+    if objection is None:
+        raise PlanNotFound("no such objection")
+    return objection
+
+
+async def resolve_objection(
+    session: AsyncSession,
+    plan: AllocationPlan,
+    objection: Objection,
+    decision: ObjectionStatus,
+    revised: dict[int, int],
+    *,
+    resolved_by: int,
+) -> None:
+    """Uphold (with the revised lines, if any) or dismiss; lines no open objection disputes any
+    more are unfrozen. Precondition: the caller holds both row locks."""
+    if objection.status is not ObjectionStatus.OPEN:
+        raise PlanConflict("the objection is resolved already", code="invalid_status")
+    if decision is ObjectionStatus.UPHELD and revised:
+        await _revise_lines(session, plan, revised)
+    elif revised:
+        raise PlanInvalid("a dismissal changes no line", fields={"lines": "not_allowed"})
+    objection.status, objection.resolved_at, objection.resolved_by = decision, utcnow(), resolved_by
+    await session.flush()
+    still_disputed: set[int] = set()
+    for other in await session.scalars(
+        sa.select(Objection).where(Objection.plan_id == plan.id, Objection.status == ObjectionStatus.OPEN)
+    ):
+        still_disputed |= set(other.disputed_claim_ids)
+    await session.execute(
+        sa.update(AllocationLine)
+        .where(AllocationLine.plan_id == plan.id, AllocationLine.claim_id.not_in(still_disputed or {0}))
+        .values(frozen=False)
+    )
+    await session.flush()
+
+
+async def _revise_lines(session: AsyncSession, plan: AllocationPlan, revised: dict[int, int]) -> None:
+    lines = {
+        line.claim_id: line
+        for line in await session.scalars(sa.select(AllocationLine).where(AllocationLine.plan_id == plan.id))
+    }
+    errors = {}
+    for claim_id, amount in revised.items():
+        line = lines.get(claim_id)
+        if line is None:
+            errors[f"lines.{claim_id}"] = "not_in_plan"
+        elif not 0 <= amount <= line.claimed:
+            errors[f"lines.{claim_id}"] = "out_of_range"
+    if errors:
+        raise PlanInvalid("the revised lines do not fit the plan", fields=errors)
+    change = sum(amount - lines[claim_id].allocated for claim_id, amount in revised.items())
+    if change > plan.remainder_to_debtor:
+        raise PlanInvalid(
+            "the revision allocates more than the proceeds", fields={"lines": "exceeds_proceeds"}
+        )
+    for claim_id, amount in revised.items():
+        lines[claim_id].allocated = amount
+        lines[claim_id].reason = "revised_on_objection"
+    plan.remainder_to_debtor -= change
+
+
+async def finalize_plan(session: AsyncSession, plan: AllocationPlan) -> None:
+    """Precondition: the caller holds the plan's row lock."""
+    if plan.status is not PlanStatus.PUBLISHED:
+        raise PlanConflict("only a published plan can become final", code="invalid_status")
+    if plan.objection_deadline is not None and utcnow() < plan.objection_deadline:
+        raise PlanConflict("the objection period is not over", code="objection_period_open")
+    open_objections = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Objection)
+        .where(Objection.plan_id == plan.id, Objection.status == ObjectionStatus.OPEN)
+    )
+    if open_objections:
+        raise PlanConflict("objections are still open", code="objections_open")
+    plan.status, plan.finalized_at = PlanStatus.FINAL, utcnow()
+    await session.flush()
+
+
+# -- paying out -----------------------------------------------------------------------------
+
+
+async def disburse_plan(session: AsyncSession, plan: AllocationPlan, *, court_id: int) -> None:
+    """Pay every line of a final plan from the case's escrow through the ledger: forfeited
+    deposits join the escrow, costs and the fee go to the court, each line to its creditor and
+    the remainder to the debtor, each paid out of the court's bank account.
+    Precondition: the caller holds the plan's and the case's row locks."""
+    if plan.status is not PlanStatus.FINAL:
+        raise PlanConflict("only a final plan is disbursed", code="invalid_status")
+    case_id = plan.case_id
+    escrow = chart.case_escrow(case_id)
+    forfeited = int(
+        await session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(AllocationProceeds.amount), 0)).where(
+                AllocationProceeds.plan_id == plan.id, AllocationProceeds.source == "forfeit"
+            )
+        )
+        or 0
+    )
+    key = f"plan:{plan.id}"
+    if forfeited:
+        await ledger.post(
+            session,
+            "forfeit_distributed",
+            [ledger.debit(chart.case_forfeits(case_id), forfeited), ledger.credit(escrow, forfeited)],
+            case_id=case_id,
+            idempotency_key=f"{key}:forfeits",
+        )
+    costs = sum(
+        c.allocated
+        for c in await session.scalars(sa.select(AllocationCost).where(AllocationCost.plan_id == plan.id))
+    )
+    if costs + plan.enforcement_fee:
+        await ledger.post(
+            session,
+            "costs_and_fee",
+            [
+                ledger.debit(escrow, costs + plan.enforcement_fee),
+                ledger.credit(chart.court_fees(court_id), costs + plan.enforcement_fee),
+            ],
+            case_id=case_id,
+            idempotency_key=f"{key}:costs",
+        )
+    lines = list(await session.scalars(sa.select(AllocationLine).where(AllocationLine.plan_id == plan.id)))
+    for line in lines:
+        await _pay_out(
+            session,
+            escrow,
+            chart.creditor(line.claim_id),
+            line.allocated,
+            case_id,
+            "allocation",
+            f"{key}:line:{line.claim_id}",
+        )
+    if plan.remainder_to_debtor:
+        await _pay_out(
+            session,
+            escrow,
+            chart.debtor(case_id),
+            plan.remainder_to_debtor,
+            case_id,
+            "remainder",
+            f"{key}:remainder",
+        )
+    plan.status, plan.disbursed_at = PlanStatus.DISBURSED, utcnow()
+    await session.flush()
+
+
+async def _pay_out(
+    session: AsyncSession,
+    escrow: chart.Account,
+    payee: chart.Account,
+    amount: int,
+    case_id: int,
+    kind: str,
+    key: str,
+) -> None:
+    """Allot `amount` from the case's escrow to `payee`, then pay it out of the court's account.
+
+    A line allotted nothing (a security whose property is unsold) moves no money: the ledger
+    refuses empty transactions, so there is nothing to post."""
+    if amount == 0:
+        return
+    await ledger.post(
+        session,
+        kind,
+        [ledger.debit(escrow, amount), ledger.credit(payee, amount)],
+        case_id=case_id,
+        idempotency_key=key,
+    )
+    await ledger.post(
+        session,
+        "payout",
+        [ledger.debit(payee, amount), ledger.credit(chart.bank(), amount)],
+        case_id=case_id,
+        idempotency_key=f"{key}:payout",
+    )
