@@ -90,7 +90,7 @@ async def create_user(session: AsyncSession, new: NewUser, *, secret_key: str) -
     return user
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -109,7 +109,7 @@ async def issue_token(
     """A new bearer token (or browser session: the same, kept in an HttpOnly cookie)."""
     token = secrets.token_urlsafe(32)
     expires_at = utcnow() + lifetime
-    session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), expires_at=expires_at))
+    session.add(ApiToken(user_id=user.id, token_hash=token_hash(token), expires_at=expires_at))
     await session.flush()
     return token, expires_at
 
@@ -119,7 +119,7 @@ async def user_for_token(session: AsyncSession, token: str) -> User | None:
         sa.select(User)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(
-            ApiToken.token_hash == _token_hash(token),
+            ApiToken.token_hash == token_hash(token),
             ApiToken.revoked_at.is_(None),
             ApiToken.expires_at > utcnow(),
             User.is_active.is_(True),
@@ -127,10 +127,42 @@ async def user_for_token(session: AsyncSession, token: str) -> User | None:
     )
 
 
+async def valid_token_hashes(session: AsyncSession, hashes: list[str]) -> set[str]:
+    """Which of these sessions still sign someone in (not revoked, not expired, account active)."""
+    if not hashes:
+        return set()
+    rows = await session.scalars(
+        sa.select(ApiToken.token_hash)
+        .join(User, User.id == ApiToken.user_id)
+        .where(
+            ApiToken.token_hash.in_(hashes),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > utcnow(),
+            User.is_active.is_(True),
+        )
+    )
+    return set(rows)
+
+
+async def deactivate(session: AsyncSession, username: str) -> User:
+    """The account signs in no more: every session of it is revoked too."""
+    user = await session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
+    if user is None:
+        raise NotFound(f"no user {username!r}", code="user_not_found")
+    user.is_active = False
+    await session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    await session.flush()
+    return user
+
+
 async def revoke_token(session: AsyncSession, token: str) -> bool:
     result = await session.execute(
         sa.update(ApiToken)
-        .where(ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None))
+        .where(ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]

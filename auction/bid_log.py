@@ -16,6 +16,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -177,3 +178,56 @@ async def check_chain(session: AsyncSession, lot_id: int) -> ChainCheck:
         )
         for row in rows
     )
+
+
+class PublicBid(msgspec.Struct, frozen=True):
+    """One row of the public bid log: what anyone may read, the chain link included."""
+
+    seq: int
+    bidder_code: str
+    amount: int
+    kind: str
+    at_ms: int
+    end_ms: int
+    prev_hash: str
+    hash: str
+
+
+async def public_bids(
+    session: AsyncSession,
+    lot_id: int,
+    *,
+    after_seq: int = 0,
+    until_seq: int | None = None,
+    limit: int | None = None,
+) -> list[PublicBid]:
+    """The lot's persisted bids with after_seq < seq (≤ until_seq), oldest first."""
+    query = (
+        sa.select(
+            Bid.seq, Bid.bidder_code, Bid.amount, Bid.kind, Bid.at_ms, Bid.end_ms, Bid.prev_hash, Bid.hash
+        )
+        .where(Bid.lot_id == lot_id, Bid.seq > after_seq)
+        .order_by(Bid.seq)
+    )
+    if until_seq is not None:
+        query = query.where(Bid.seq <= until_seq)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        PublicBid(
+            row.seq,
+            row.bidder_code,
+            row.amount,
+            row.kind.value,
+            row.at_ms,
+            row.end_ms,
+            row.prev_hash,
+            row.hash,
+        )
+        for row in await session.execute(query)
+    ]
+
+
+async def published_head(session: AsyncSession, lot_id: int) -> str | None:
+    """The chain head announced at the lot's close (None before it closed)."""
+    return await session.scalar(sa.select(Lot.bid_chain_head).where(Lot.id == lot_id))

@@ -34,10 +34,6 @@ from settlement.fees import commission_cap
 PAGE_SIZE = 20
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def announcement_json(a: Announcement, *, with_body: bool = True) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": a.id,

@@ -21,17 +21,13 @@ from auction.enums import AnnouncementKind, CaseStatus, ClueStatus, Role, Timeli
 from auction.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from auction.models import Claim, Clue, Court, DishonestPerson, EnforcementCase, TimelineEvent, User
 from auction.notices import publish
-from core.db import utcnow
+from core.db import like_pattern, utcnow
 from core.display import yuan
 from settlement.enums import PlanStatus
 from settlement.models import AllocationLine, AllocationPlan
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 1_000
-
-
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +98,7 @@ async def case_list(session: AsyncSession, which: str, query: ListQuery, *, expo
         .where(EnforcementCase.status == status)
     )
     if query.q:
-        pattern = _like(query.q.strip())
+        pattern = like_pattern(query.q.strip())
         select = select.where(
             sa.or_(
                 EnforcementCase.debtor_name.ilike(pattern, escape="\\"),
@@ -112,7 +108,7 @@ async def case_list(session: AsyncSession, which: str, query: ListQuery, *, expo
         )
     if query.court:
         select = select.where(
-            sa.or_(Court.code == query.court, Court.name.ilike(_like(query.court), escape="\\"))
+            sa.or_(Court.code == query.court, Court.name.ilike(like_pattern(query.court), escape="\\"))
         )
     return await _page(session, select, EnforcementCase, query, export, lambda row: _case_row(*row))
 
@@ -134,7 +130,7 @@ def _dishonest_row(person: DishonestPerson) -> dict[str, Any]:
 async def dishonest_list(session: AsyncSession, query: ListQuery, *, export: bool) -> dict[str, Any]:
     select = sa.select(DishonestPerson)
     if query.q:
-        pattern = _like(query.q.strip())
+        pattern = like_pattern(query.q.strip())
         select = select.where(
             sa.or_(
                 DishonestPerson.name.ilike(pattern, escape="\\"),
@@ -143,7 +139,7 @@ async def dishonest_list(session: AsyncSession, query: ListQuery, *, export: boo
             )
         )
     if query.court:
-        select = select.where(DishonestPerson.court_name.ilike(_like(query.court), escape="\\"))
+        select = select.where(DishonestPerson.court_name.ilike(like_pattern(query.court), escape="\\"))
     return await _page(session, select, DishonestPerson, query, export, lambda row: _dishonest_row(row[0]))
 
 

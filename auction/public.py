@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +17,7 @@ from auction.errors import NotFound
 from auction.lifecycle import ms_to_datetime
 from auction.models import Bid, Court, EnforcementCase, Lot, Property, PropertyFile, Registration
 from bidding_engine.engine import BiddingEngine
+from core.db import like_pattern
 
 PUBLIC_STATUSES = tuple(status for status in LotStatus if status is not LotStatus.DRAFT)
 PAGE_SIZE = 20
@@ -79,7 +81,7 @@ async def list_lots(session: AsyncSession, where: LotFilter) -> dict[str, Any]:
     if where.court_code:
         query = query.where(Court.code == where.court_code)
     if where.query:
-        query = query.where(Property.title.ilike(f"%{_escape_like(where.query)}%", escape="\\"))
+        query = query.where(Property.title.ilike(like_pattern(where.query), escape="\\"))
     total = await session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     order = (Lot.end_at, Lot.id) if where.soonest_first else (Lot.end_at.desc(), Lot.id.desc())
     rows = await session.execute(query.order_by(*order).offset((where.page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
@@ -89,10 +91,6 @@ async def list_lots(session: AsyncSession, where: LotFilter) -> dict[str, Any]:
         "page_size": PAGE_SIZE,
         "total": total or 0,
     }
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) -> dict[str, Any]:
@@ -153,3 +151,45 @@ async def _live_part(
         "end_ms": int(end.timestamp() * 1000),
         "bid_count": bid_count or 0,
     }
+
+
+class RecordedLot(msgspec.Struct, frozen=True):
+    """A lot's bidding state as the record has it (the engine holds no state for it)."""
+
+    status: str
+    price: int | None
+    leader_code: str | None
+    starting_price: int
+    increment: int
+    end_ms: int
+    bid_count: int
+
+
+async def recorded_lot(session: AsyncSession, lot_id: int) -> RecordedLot:
+    """NotFound for a lot that does not exist or is a draft (not public)."""
+    bid_count = sa.select(sa.func.count()).where(Bid.lot_id == Lot.id).scalar_subquery()
+    winner_code = (
+        sa.select(Registration.bidder_code)
+        .where(Registration.id == Lot.winner_registration_id)
+        .scalar_subquery()
+    )
+    row = (
+        await session.execute(
+            sa.select(Lot, bid_count.label("bid_count"), winner_code.label("winner_code")).where(
+                Lot.id == lot_id, Lot.status.in_(PUBLIC_STATUSES)
+            )
+        )
+    ).first()
+    if row is None:
+        raise NotFound("no such lot")
+    lot = row.Lot
+    end = lot.engine_end_at or lot.end_at
+    return RecordedLot(
+        lot.status.value,
+        lot.result_price,
+        row.winner_code,
+        lot.starting_price,
+        lot.increment,
+        int(end.timestamp() * 1000),
+        row.bid_count or 0,
+    )

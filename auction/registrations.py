@@ -1,10 +1,11 @@
 """Bidders' side of a lot: register (eligibility, bidder code, deposit payment), the deposit
-confirmed, bids and proxies over HTTP, and "my registrations"."""
+confirmed and the bidder made eligible in the engine, and "my registrations". Bids and proxies
+go through `auction.bidding`."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.access import court_of_lot, require_bidder
 from auction.codes import new_bidder_code
@@ -23,10 +24,8 @@ from auction.models import (
 )
 from auction.payments import PaymentEvent as ProviderEvent
 from auction.payments import new_payment_id
-from auction.rebuild import record_proxy
 from auction.rules import Applicant, registration_refusal
 from bidding_engine.engine import BiddingEngine
-from bidding_engine.results import BidResult, ProxyResult
 from core.db import utcnow
 
 OPEN_FOR_REGISTRATION = (LotStatus.ANNOUNCED, LotStatus.LIVE, LotStatus.SUSPENDED)
@@ -153,7 +152,10 @@ async def record_webhook(session: AsyncSession, provider: str, event: ProviderEv
 
 
 async def make_eligible(engine: BiddingEngine, registration: Registration, lot_status: LotStatus) -> None:
-    """A deposit confirmed while the lot is live makes the bidder eligible at once."""
+    """A deposit confirmed while the lot is live makes the bidder eligible at once.
+
+    Precondition: the frozen deposit is committed (the engine may only know a deposit
+    PostgreSQL has recorded: a rebuild starts from the record)."""
     if (
         lot_status in (LotStatus.LIVE, LotStatus.SUSPENDED)
         and registration.deposit_status is DepositStatus.FROZEN
@@ -163,32 +165,40 @@ async def make_eligible(engine: BiddingEngine, registration: Registration, lot_s
         )
 
 
+async def _lot_status(session: AsyncSession, lot_id: int) -> LotStatus:
+    status = await session.scalar(sa.select(Lot.status).where(Lot.id == lot_id))
+    assert status is not None
+    return status
+
+
+async def confirm_deposit(
+    sessions: async_sessionmaker[AsyncSession], engine: BiddingEngine, payment_id: str, *, payer: User
+) -> Registration:
+    """The payer's deposit paid (the sandbox simulator): frozen and committed, then eligible."""
+    async with sessions.begin() as session:
+        registration = await confirm_payment(session, payment_id, payer=payer)
+        lot_status = await _lot_status(session, registration.lot_id)
+    await make_eligible(engine, registration, lot_status)
+    return registration
+
+
+async def apply_payment_event(
+    sessions: async_sessionmaker[AsyncSession], engine: BiddingEngine, provider: str, event: ProviderEvent
+) -> Registration | None:
+    """A verified provider notification, applied once and committed, then the bidder eligible;
+    None when it changed nothing (a replay, a failed payment)."""
+    async with sessions.begin() as session:
+        registration = await record_webhook(session, provider, event)
+        lot_status = await _lot_status(session, registration.lot_id) if registration else None
+    if registration is not None and lot_status is not None:
+        await make_eligible(engine, registration, lot_status)
+    return registration
+
+
 async def own_registration(session: AsyncSession, user: User, lot_id: int) -> Registration | None:
     return await session.scalar(
         sa.select(Registration).where(Registration.lot_id == lot_id, Registration.user_id == user.id)
     )
-
-
-async def place_bid(
-    session: AsyncSession, engine: BiddingEngine, user: User, lot_id: int, amount: int, client_bid_id: str
-) -> BidResult:
-    registration = await own_registration(session, user, lot_id)
-    if registration is None:
-        return BidResult(accepted=False, code="not_registered")
-    return await engine.bid(lot_id, registration.id, amount, client_bid_id)
-
-
-async def set_proxy(
-    session: AsyncSession, engine: BiddingEngine, user: User, lot_id: int, max_amount: int
-) -> ProxyResult:
-    registration = await own_registration(session, user, lot_id)
-    if registration is None:
-        return ProxyResult(accepted=False, code="not_registered")
-    result = await engine.set_proxy(lot_id, registration.id, max_amount)
-    if result.accepted:
-        await record_proxy(session, lot_id, registration.id, max_amount)
-        await session.commit()
-    return result
 
 
 async def my_registrations(session: AsyncSession, user: User) -> list[dict[str, object]]:

@@ -3,13 +3,15 @@
 Every key of a lot carries the lot's hash tag (`{lot:42}`), so each script's keys live in
 one Redis Cluster slot; the namespace prefix lets deployments (and test runs) share a Redis.
 
-    <ns>:{lot:<id>}:state     hash: the live state (see state.lua's fields)
+    <ns>:{lot:<id>}:state     hash: the live state (fields set by open.lua, read by common.lua)
     <ns>:{lot:<id>}:regs      hash: registration id -> "bidder_code|class" (class 0 = ordinary)
     <ns>:{lot:<id>}:proxies   hash: registration id -> "max_amount|set_order"
     <ns>:{lot:<id>}:results   hash: "registration id|client_bid_id" -> the first result
     <ns>:{lot:<id>}:bids      stream: accepted bids, entry id "<seq>-1", so seq ranges are id ranges
     <ns>:{lot:<id>}:events    pub/sub channel: bid, status and closed events as JSON
     <ns>:{lot:<id>}:watchers  hash: gateway worker -> its local watcher count (TTL; no script uses it)
+    <ns>:{gateway}:hello      pub/sub channel nothing publishes on: it keeps a worker's event
+                              subscription open while it watches no lot
 """
 
 from __future__ import annotations
@@ -50,6 +52,5 @@ def lot_keys(namespace: str, lot_id: int) -> LotKeys:
     )
 
 
-def events_pattern(namespace: str) -> str:
-    """A PSUBSCRIBE pattern for every lot's events channel."""
-    return f"{namespace}:{{lot:*}}:events"
+def keepalive_channel(namespace: str) -> str:
+    return f"{namespace}:{{gateway}}:hello"

@@ -52,6 +52,15 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+# What a database that is away, restarting or overloaded raises: a caller that can wait retries.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sa.exc.SQLAlchemyError, OSError)
+
+
+def like_pattern(text: str) -> str:
+    """`%text%` for LIKE/ILIKE with `\\` as the escape: the user's % and _ match themselves."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 

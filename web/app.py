@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from auction.bid_log import BidPersister
+from auction.bidding import BidService
 from auction.errors import AuctionError
 from auction.lifecycle import LotScheduler
 from auction.notifications import NotificationDispatcher, notifiers_for
@@ -156,6 +157,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             templates=templates,
             engine=engine,
             catalogs=catalogs,
+            bids=BidService(sessions, engine),
         )
         tasks = []
         if background:

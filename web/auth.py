@@ -18,13 +18,15 @@ from starlette.responses import Response
 from auction import accounts
 from auction.errors import Forbidden, RateLimited, Unauthenticated
 from auction.models import User
-from web.ratelimit import LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS, Throttle
+from core.throttle import Limit, Throttle
 from web.state import app_state
 
 SESSION_COOKIE = "auction_session"
 CSRF_COOKIE = "auction_csrf"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LOGIN_PER_ACCOUNT = Limit("login:account", 10, 15 * 60)
+LOGIN_PER_ADDRESS = Limit("login:address", 50, 15 * 60)
 
 
 def bearer_token(request: Request) -> str | None:

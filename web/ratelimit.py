@@ -1,66 +1,55 @@
-"""Fixed-window counters on Redis for throttling (login attempts, bid floods).
+"""Rate limits.
 
-Failure policy: a throttle fails open. If Redis cannot be reached the attempt is allowed and
-a warning is logged: locking every user out because a counter is unreachable would be worse
-than a few unthrottled attempts (bidding itself fails closed in the engine).
+- `TokenBucket` limits how fast one caller may act, in this process: the messages of a socket,
+  the bids and proxies of a user over HTTP. It never waits on anything, so it can sit on the
+  bid path.
+- `core.throttle.Throttle` counts attempts over every worker in fixed windows on Redis
+  (sign-ins, sign-ups, look-ups) and fails open.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
-
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
-
-log = logging.getLogger(__name__)
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, slots=True)
-class Limit:
-    name: str
-    limit: int
-    window_s: int
+@dataclass
+class TokenBucket:
+    """`rate` actions a second, bursts of `burst`."""
+
+    rate: float
+    burst: float
+    tokens: float = 0.0
+    at: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        self.tokens = self.burst
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
 
 
-LOGIN_PER_ACCOUNT = Limit("login:account", 10, 15 * 60)
-LOGIN_PER_ADDRESS = Limit("login:address", 50, 15 * 60)
+class BucketsByKey:
+    """One `TokenBucket` per key (a user id), the least recently used dropped past `max_keys`
+    (a dropped key starts again with a full bucket: generous, never wrong)."""
 
+    def __init__(self, rate: float, burst: float, max_keys: int = 100_000) -> None:
+        self.rate, self.burst, self.max_keys = rate, burst, max_keys
+        self._buckets: OrderedDict[object, TokenBucket] = OrderedDict()
 
-class Throttle:
-    def __init__(self, redis: Redis, namespace: str) -> None:
-        self.redis = redis
-        self.namespace = namespace
-
-    def _key(self, limit: Limit, subject: str) -> str:
-        return f"{self.namespace}:rl:{limit.name}:{subject.lower()[:200]}"
-
-    async def retry_after(self, limit: Limit, subject: str) -> int:
-        """Seconds until `subject` may try again, 0 when it may now."""
-        key = self._key(limit, subject)
-        try:
-            count = await self.redis.get(key)
-            if count is None or int(count) < limit.limit:
-                return 0
-            return max(int(await self.redis.ttl(key)), 1)
-        except RedisError as exc:
-            log.warning("throttle %s unavailable, allowing: %s", limit.name, exc)
-            return 0
-
-    async def record(self, limit: Limit, subject: str) -> None:
-        key = self._key(limit, subject)
-        try:
-            async with self.redis.pipeline(transaction=True) as pipe:
-                # Queued; execute() runs both atomically. SET NX EX starts the window (and works
-                # on Redis 6, unlike EXPIRE NX).
-                _ = pipe.set(key, 0, ex=limit.window_s, nx=True)
-                _ = pipe.incr(key)
-                await pipe.execute()
-        except RedisError as exc:
-            log.warning("throttle %s unavailable, not counted: %s", limit.name, exc)
-
-    async def reset(self, limit: Limit, subject: str) -> None:
-        try:
-            await self.redis.delete(self._key(limit, subject))
-        except RedisError as exc:
-            log.warning("throttle %s unavailable, not reset: %s", limit.name, exc)
+    def take(self, key: object) -> bool:
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            bucket = self._buckets[key] = TokenBucket(self.rate, self.burst)
+            if len(self._buckets) > self.max_keys:
+                self._buckets.popitem(last=False)
+        else:
+            self._buckets.move_to_end(key)
+        return bucket.take()

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
+from auction.bidding import BidService
 from auction.rules import RuleProfile
 from bidding_engine.engine import BiddingEngine
 from core.settings import Settings
@@ -26,6 +27,7 @@ class AppState:
     templates: Jinja2Templates
     engine: BiddingEngine
     catalogs: Catalogs
+    bids: BidService
     cache: MicroCache = field(default_factory=MicroCache)
 
 

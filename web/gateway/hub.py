@@ -1,6 +1,6 @@
-"""The fan-out hub of one worker: one Redis subscription per watched lot, shared by every local
-socket watching it; each event goes out as the one frame Redis delivered (the engine encoded
-it once) through `websockets.broadcast()`.
+"""The fan-out hub of one worker: one subscription per watched lot on the engine's event feed,
+shared by every local socket watching it; each event goes out as the one frame the engine
+published (encoded once) through `websockets.broadcast()`.
 
 A socket joins in three steps without a gap or a duplicate: the hub buffers the lot's events
 for it from the moment it asks (`watch`), the gateway sends the snapshot and the replay, then
@@ -21,11 +21,10 @@ from dataclasses import dataclass, field
 
 import msgspec
 import websockets
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
 from websockets.asyncio.server import ServerConnection
 
-from bidding_engine.keys import lot_keys
+from bidding_engine.errors import EngineUnavailable
+from bidding_engine.feed import LotEventFeed
 from core.tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
@@ -47,6 +46,7 @@ class LotWatchers:
     ready: set[ServerConnection] = field(default_factory=set)
     joining: dict[ServerConnection, list[tuple[int | None, bytes]]] = field(default_factory=dict)
     lagging: set[ServerConnection] = field(default_factory=set)
+    subscribed: asyncio.Future[None] | None = None  # done once the feed carries the lot
 
     def __len__(self) -> int:
         return len(self.ready) + len(self.joining)
@@ -59,22 +59,14 @@ def buffered(connection: ServerConnection) -> int:
 
 class FanoutHub:
     def __init__(
-        self,
-        redis: Redis,
-        namespace: str,
-        resync: Callable[[int, ServerConnection], Awaitable[None]],
+        self, feed: LotEventFeed, resync: Callable[[int, ServerConnection], Awaitable[None]]
     ) -> None:
-        self.redis = redis
-        self.namespace = namespace
+        self.feed = feed
         self.resync = resync  # sends a fresh snapshot to a socket that fell behind
         self.lots: dict[int, LotWatchers] = {}
-        self._channels: dict[bytes, int] = {}
-        self._pubsub = redis.pubsub()
         self._tasks: list[asyncio.Task[None]] = []
+        self._unsubscribing: set[asyncio.Future[None]] = set()
         self.events_dispatched = 0
-
-    def channel(self, lot_id: int) -> str:
-        return lot_keys(self.namespace, lot_id).events
 
     async def start(self) -> None:
         self._tasks = [
@@ -88,18 +80,48 @@ class FanoutHub:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+        await self.feed.close()
 
     async def watch(self, lot_id: int, connection: ServerConnection) -> None:
-        """Start buffering the lot's events for `connection` (subscribing to the lot if it is
-        the first local watcher). Returns once the subscription is live."""
+        """Start buffering the lot's events for `connection`, subscribing the feed to the lot
+        when it is the first local watcher. Returns once the subscription is live; raises
+        `EngineUnavailable` (and keeps nothing of the socket) when it could not be made."""
         watchers = self.lots.get(lot_id)
         if watchers is None:
             watchers = self.lots[lot_id] = LotWatchers()
-            channel = self.channel(lot_id)
-            self._channels[channel.encode()] = lot_id
-            await self._pubsub.subscribe(channel)
         watchers.joining[connection] = []
+        if watchers.subscribed is None or (
+            watchers.subscribed.done() and watchers.subscribed.exception() is not None
+        ):
+            watchers.subscribed = asyncio.ensure_future(self.feed.subscribe(lot_id))
+        try:
+            # Every watcher of the moment waits for the one subscribe; shielded, so one socket
+            # leaving does not cancel it for the others.
+            await asyncio.shield(watchers.subscribed)
+        except BaseException:
+            if self._forget(lot_id, connection):
+                # Nobody else watches: once the subscribe settles, do not keep what it made.
+                watchers.subscribed.add_done_callback(lambda _: self._drop_if_unwatched(lot_id))
+            raise
+
+    def _drop_if_unwatched(self, lot_id: int) -> None:
+        if lot_id not in self.lots:
+            task = asyncio.ensure_future(self.feed.unsubscribe(lot_id))
+            self._unsubscribing.add(task)
+            task.add_done_callback(self._unsubscribing.discard)
+
+    def _forget(self, lot_id: int, connection: ServerConnection) -> bool:
+        """Remove the socket; True when the lot has no local watcher left."""
+        watchers = self.lots.get(lot_id)
+        if watchers is None:
+            return False
+        watchers.ready.discard(connection)
+        watchers.joining.pop(connection, None)
+        watchers.lagging.discard(connection)
+        if len(watchers):
+            return False
+        del self.lots[lot_id]
+        return True
 
     def ready(self, lot_id: int, connection: ServerConnection, last_seq: int) -> None:
         """Flush what arrived while the socket caught up, then broadcast to it from now on.
@@ -114,32 +136,21 @@ class FanoutHub:
         watchers.ready.add(connection)
 
     async def unwatch(self, lot_id: int, connection: ServerConnection) -> None:
-        watchers = self.lots.get(lot_id)
-        if watchers is None:
-            return
-        watchers.ready.discard(connection)
-        watchers.joining.pop(connection, None)
-        watchers.lagging.discard(connection)
-        if not len(watchers):
-            del self.lots[lot_id]
-            channel = self.channel(lot_id)
-            self._channels.pop(channel.encode(), None)
-            with contextlib.suppress(RedisError):
-                await self._pubsub.unsubscribe(channel)
+        if self._forget(lot_id, connection):
+            await self.feed.unsubscribe(lot_id)
 
     def local_count(self, lot_id: int) -> int:
         watchers = self.lots.get(lot_id)
         return len(watchers) if watchers else 0
 
-    def dispatch(self, channel: bytes, frame: bytes) -> None:
-        lot_id = self._channels.get(channel)
-        watchers = self.lots.get(lot_id) if lot_id is not None else None
+    def dispatch(self, lot_id: int, frame: bytes) -> None:
+        watchers = self.lots.get(lot_id)
         if watchers is None:
             return
         try:
             seq = _head.decode(frame).seq
         except msgspec.DecodeError:
-            log.error("undecodable event on %s: %r", channel, frame[:200])
+            log.error("undecodable event of lot %s: %r", lot_id, frame[:200])
             return
         for backlog in watchers.joining.values():
             backlog.append((seq, frame))
@@ -157,17 +168,13 @@ class FanoutHub:
         while True:
             stop_if_cancelled()
             try:
-                if not self._pubsub.subscribed:
-                    # A channel of our own keeps the connection open while no lot is watched;
-                    # subscribing here (not in start) lets the app start while Redis is away.
-                    await self._pubsub.subscribe(f"{self.namespace}:gateway:hello")
-                message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-            except (RedisError, OSError) as exc:
+                event = await self.feed.next_event(timeout_s=1.0)
+            except EngineUnavailable as exc:
                 log.warning("fan-out subscription lost, reconnecting: %s", exc)
                 await asyncio.sleep(0.5)
                 continue
-            if message is not None and message["type"] == "message":
-                self.dispatch(message["channel"], message["data"])
+            if event is not None:
+                self.dispatch(*event)
 
     async def _drain_lagging(self) -> None:
         while True:
@@ -178,5 +185,5 @@ class FanoutHub:
                     watchers.lagging.discard(connection)
                     try:
                         await self.resync(lot_id, connection)
-                    except websockets.ConnectionClosed:
+                    except (websockets.ConnectionClosed, EngineUnavailable):
                         continue

@@ -35,6 +35,47 @@ class Ping(msgspec.Struct, tag="ping", tag_field="type", forbid_unknown_fields=T
 
 ClientMessage = Subscribe | Unsubscribe | Bid | Proxy | Ping
 
+
+# -- server to client (the engine's own events travel as the frames its scripts published) --
+
+
+class Snapshot(msgspec.Struct, tag="snapshot", tag_field="type"):
+    lot_id: int
+    status: str
+    price: int | None
+    leader_code: str | None
+    starting_price: int
+    increment: int
+    end_ms: int
+    now_ms: int
+    seq: int
+    bid_count: int
+    watchers: int
+
+
+class BidEvent(msgspec.Struct, tag="bid", tag_field="type"):
+    """A bid replayed to a client that resumes: the same shape as the live `bid` event."""
+
+    lot_id: int
+    seq: int
+    bidder_code: str
+    amount: int
+    kind: str
+    at_ms: int
+    end_ms: int
+
+
+class Pong(msgspec.Struct, tag="pong", tag_field="type"):
+    now_ms: int
+
+
+class SessionEnded(msgspec.Struct, tag="session_ended", tag_field="type"):
+    """The connection's sign-in ended (signed out, or the account deactivated): it watches on
+    as an anonymous connection and bids are refused with `not_authenticated`."""
+
+    message: str = "your session has ended; sign in again to bid"
+
+
 _decoder: msgspec.json.Decoder[ClientMessage] = msgspec.json.Decoder(ClientMessage)
 _encoder = msgspec.json.Encoder()
 
@@ -61,7 +102,7 @@ def decode(raw: str | bytes) -> ClientMessage:
         raise ProtocolError("invalid_json", "messages are JSON objects") from None
 
 
-def encode(message: dict[str, Any]) -> bytes:
+def encode(message: msgspec.Struct | dict[str, Any]) -> bytes:
     return _encoder.encode(message)
 
 

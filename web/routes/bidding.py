@@ -9,17 +9,15 @@ from __future__ import annotations
 import re
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from auction import registrations
-from auction.errors import NotFound, ValidationFailed
-from auction.models import Lot, Registration
+from auction.errors import NotFound
 from auction.payments import SandboxProvider, WebhookProvider
-from bidding_engine.errors import InvalidRequest
-from bidding_engine.results import BidResult
 from web.auth import require_user
 from web.jsonbody import Body, read_json
+from web.responses import json_response
 from web.routes.court import path_id
 from web.state import app_state
 
@@ -55,14 +53,6 @@ async def register(request: Request) -> JSONResponse:
     return JSONResponse(body, status_code=201)
 
 
-async def _eligible_now(request: Request, registration: Registration) -> None:
-    state = app_state(request)
-    async with state.sessions() as session:
-        lot = await session.get(Lot, registration.lot_id)
-    assert lot is not None
-    await registrations.make_eligible(state.engine, registration, lot.status)
-
-
 async def simulate_paid(request: Request) -> JSONResponse:
     state = app_state(request)
     if not state.profile.payment_simulator:
@@ -70,11 +60,9 @@ async def simulate_paid(request: Request) -> JSONResponse:
     payment_id = request.path_params["payment_id"]
     if not PAYMENT_ID.match(payment_id):
         raise NotFound("no such payment")
-    async with state.sessions.begin() as session:
+    async with state.sessions() as session:
         user = await require_user(request, session)
-        registration = await registrations.confirm_payment(session, payment_id, payer=user)
-    # After the commit: the engine may only know a deposit PostgreSQL has recorded.
-    await _eligible_now(request, registration)
+    registration = await registrations.confirm_deposit(state.sessions, state.engine, payment_id, payer=user)
     return JSONResponse({"status": registration.deposit_status.value})
 
 
@@ -84,61 +72,20 @@ async def payment_webhook(request: Request) -> JSONResponse:
         raise NotFound("no webhook provider is configured")
     provider = WebhookProvider(state.settings.payment_webhook_secret)
     event = provider.verify({k.lower(): v for k, v in request.headers.items()}, await request.body())
-    async with state.sessions.begin() as session:
-        registration = await registrations.record_webhook(session, provider.name, event)
+    registration = await registrations.apply_payment_event(state.sessions, state.engine, provider.name, event)
     if registration is None:
         return JSONResponse({"received": True, "applied": False})
-    await _eligible_now(request, registration)
     return JSONResponse({"received": True, "applied": True, "status": registration.deposit_status.value})
 
 
-def bid_result_json(lot_id: int, client_bid_id: str, result: BidResult) -> dict[str, object]:
-    if result.accepted:
-        return {
-            "type": "bid_result",
-            "client_bid_id": client_bid_id,
-            "accepted": True,
-            "lot_id": lot_id,
-            "seq": result.seq,
-            "price": result.price,
-            "end_ms": result.end_ms,
-        }
-    return {
-        "type": "bid_result",
-        "client_bid_id": client_bid_id,
-        "accepted": False,
-        "code": result.code,
-        "message": REJECTION_MESSAGES.get(result.code or "", "the bid was not accepted"),
-    }
-
-
-REJECTION_MESSAGES = {
-    "not_authenticated": "sign in to bid",
-    "not_registered": "register for this lot and pay the deposit first",
-    "not_live": "the lot is not open for bidding",
-    "ended": "bidding on this lot has ended",
-    "too_low": "the amount is below the next valid bid",
-    "already_leading": "you are already the highest bidder",
-    "invalid_amount": "the amount must be the current price plus a whole multiple of the increment",
-    "rate_limited": "too many bids; wait a moment",
-}
-
-
-async def place_bid(request: Request) -> JSONResponse:
+async def place_bid(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
     body = await read_json(request, BidBody)
     state = app_state(request)
     async with state.sessions() as session:
         user = await require_user(request, session)
-        try:
-            result = await registrations.place_bid(
-                session, state.engine, user, lot_id, body.amount, body.client_bid_id
-            )
-        except InvalidRequest as exc:
-            raise ValidationFailed(str(exc), fields={"client_bid_id": "invalid_value"}) from exc
-    return JSONResponse(
-        bid_result_json(lot_id, body.client_bid_id, result), status_code=201 if result.accepted else 409
-    )
+    reply = await state.bids.bid(user.id, lot_id, body.amount, body.client_bid_id)
+    return json_response(reply, status_code=201 if reply.accepted else 409)
 
 
 async def set_proxy(request: Request) -> JSONResponse:
@@ -147,18 +94,15 @@ async def set_proxy(request: Request) -> JSONResponse:
     state = app_state(request)
     async with state.sessions() as session:
         user = await require_user(request, session)
-        result = await registrations.set_proxy(session, state.engine, user, lot_id, body.max_amount)
-    if not result.accepted:
-        code = result.code or "rejected"
-        return JSONResponse(
-            {"error": {"code": code, "message": REJECTION_MESSAGES.get(code, "refused")}}, status_code=409
-        )
+    reply = await state.bids.proxy(user.id, lot_id, body.max_amount)
+    if not reply.accepted:
+        return JSONResponse({"error": {"code": reply.code, "message": reply.message}}, status_code=409)
     return JSONResponse(
         {
-            "max_amount": result.max_amount,
-            "price": result.price,
-            "leader_code": result.leader_code,
-            "end_ms": result.end_ms,
+            "max_amount": reply.max_amount,
+            "price": reply.price,
+            "leader_code": reply.leader_code,
+            "end_ms": reply.end_ms,
         }
     )
 

@@ -17,11 +17,11 @@ from auction.disclosure import timeline_json
 from auction.enums import Channel, ClueStatus, FileKind
 from auction.errors import NotFound, RateLimited, ValidationFailed
 from auction.uploads import MAX_BYTES, store_attachment
+from core.throttle import Limit, Throttle
 from settlement.fees import enforcement_fee, enforcement_fee_breakdown
 from web.auth import client_address, require_user
 from web.jsonbody import Body, read_json
 from web.params import has_nul, is_number
-from web.ratelimit import Limit, Throttle
 from web.routes.court import path_id
 from web.state import app_state
 

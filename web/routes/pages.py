@@ -197,15 +197,11 @@ async def pay_form(request: Request) -> Response:
     state = app_state(request)
     if not state.profile.payment_simulator:
         raise HTTPException(404, "the payment simulator exists only under the sandbox profile")
-    async with state.sessions.begin() as session:
+    async with state.sessions() as session:
         user = await optional_user(request, session)
-        if user is None:
-            return RedirectResponse(f"/login?next=/lots/{lot_id}", status_code=303)
-        registration = await registrations.confirm_payment(session, form.get("payment_id", ""), payer=user)
-        lot = await session.get(Lot, registration.lot_id)
-        assert lot is not None
-        lot_status = lot.status
-    await registrations.make_eligible(state.engine, registration, lot_status)
+    if user is None:
+        return RedirectResponse(f"/login?next=/lots/{lot_id}", status_code=303)
+    await registrations.confirm_deposit(state.sessions, state.engine, form.get("payment_id", ""), payer=user)
     return RedirectResponse(f"/lots/{lot_id}", status_code=303)
 
 
