@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auction import accounts, identity
-from auction.codes import new_bidder_code
+from auction.accounts import identity
+from auction.accounts import users as accounts
 from auction.enums import Category, DepositStatus, LotStatus, Role, SaleKind
+from auction.lots.codes import new_bidder_code
 from auction.models import Claim, Court, DishonestPerson, EnforcementCase, Lot, Property, Registration, User
 from auction.rules import Listing, profile_for, validate_listing
 from core.db import utcnow

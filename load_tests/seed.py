@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction import accounts, identity
+from auction.accounts import identity
+from auction.accounts import users as accounts
 from auction.enums import Category, DepositStatus, LotStatus, Role
 from auction.models import Court, EnforcementCase, Lot, Property, Registration, User
 from bidding_engine.engine import BiddingEngine

@@ -25,11 +25,12 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from auction.bid_log import BidPersister
-from auction.bidding import BidService
 from auction.errors import AuctionError
-from auction.lifecycle import LotScheduler
-from auction.notifications import NotificationDispatcher, notifiers_for
+from auction.lots.bid_log import BidPersister
+from auction.lots.bidding import BidService
+from auction.lots.lifecycle import LotScheduler
+from auction.notifications.channels import notifiers_for
+from auction.notifications.dispatcher import NotificationDispatcher
 from auction.rules import profile_for
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.errors import EngineError

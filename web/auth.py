@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
-from auction import accounts
+from auction.accounts import users as accounts
 from auction.errors import Forbidden, RateLimited, Unauthenticated
 from auction.models import User
 from core.throttle import Limit, Throttle

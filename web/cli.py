@@ -19,15 +19,15 @@ from types import FrameType
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auction import accounts
-from auction.bid_log import check_chain
+from auction.accounts import users as accounts
 from auction.demo import DEMO_ACCOUNTS, seed_demo
-from auction.disclosure import DISHONEST_COLUMNS, import_dishonest
+from auction.disclosure.dishonest import DISHONEST_COLUMNS, import_dishonest
 from auction.enums import Role
 from auction.errors import AuctionError
+from auction.lots.bid_log import check_chain
+from auction.lots.rebuild import rebuild_lot
 from auction.migrations import is_current, upgrade
 from auction.models import Lot
-from auction.rebuild import rebuild_lot
 from auction.rules import profile_for
 from bidding_engine.engine import BiddingEngine
 from core.db import create_engine, session_factory

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
-from auction.bidding import BidService
+from auction.lots.bidding import BidService
 from auction.rules import RuleProfile
 from bidding_engine.engine import BiddingEngine
 from core.settings import Settings

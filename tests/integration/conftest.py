@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from auction.lifecycle import LotScheduler
+from auction.lots.lifecycle import LotScheduler
 from auction.rules import sandbox
 from bidding_engine.clock import engine_now_ms
 from bidding_engine.engine import BiddingEngine

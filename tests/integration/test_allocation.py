@@ -9,7 +9,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.enums import Role
-from auction.lifecycle import LotScheduler
+from auction.lots.lifecycle import LotScheduler
 from settlement import chart, ledger
 from tests.integration.test_workflows import (
     Actor,

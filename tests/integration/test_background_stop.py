@@ -16,11 +16,13 @@ from collections.abc import Awaitable, Callable
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction.bid_log import BidPersister
-from auction.lifecycle import LotScheduler
-from auction.notifications import NotificationDispatcher, notifiers_for
+from auction.lots.bid_log import BidPersister
+from auction.lots.lifecycle import LotScheduler
+from auction.notifications.channels import notifiers_for
+from auction.notifications.dispatcher import NotificationDispatcher
 from auction.rules import sandbox
 from bidding_engine.engine import BiddingEngine
+from bidding_engine.feed import LotEventFeed
 from core.settings import Settings
 from web.gateway.hub import FanoutHub
 
@@ -35,7 +37,7 @@ async def _no_resync(lot_id: int, connection: object) -> None:
 
 
 async def _hub(engine: BiddingEngine, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
-    hub = FanoutHub(engine.redis, settings.redis_namespace, _no_resync)  # type: ignore[arg-type]
+    hub = FanoutHub(LotEventFeed(engine.redis, settings.redis_namespace), _no_resync)  # type: ignore[arg-type]
     await hub.start()
     try:
         await asyncio.Event().wait()

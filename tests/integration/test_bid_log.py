@@ -10,7 +10,7 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction.bid_log import BidPersister, check_chain
+from auction.lots.bid_log import BidPersister, check_chain
 from auction.models import Bid
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.results import EligibleRegistration, LotOpening
@@ -87,7 +87,7 @@ async def test_out_of_order_batches_fill_the_gap_from_the_stream(
     fast = BidPersister(standalone_engine, committed, "fast")
     assert await fast.persist_once([made.lot.id]) == 10  # 6..10 delivered, 1..5 filled in
     slow_persister = BidPersister(standalone_engine, committed, "slow")
-    from auction.bid_log import append_records, lock_lot_log
+    from auction.lots.bid_log import append_records, lock_lot_log
 
     async with committed.begin() as session:
         await lock_lot_log(session, made.lot.id)

@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from auction.accounts import authenticate
+from auction.accounts.users import authenticate
 from auction.demo import DEMO_ACCOUNTS, seed_demo
 from auction.enums import DepositStatus, LotStatus, Role
 from auction.models import Claim, Court, DishonestPerson, EnforcementCase, Lot, Property, Registration, User
@@ -182,8 +182,8 @@ async def test_cli_ledger_check(cli_env: dict, db_engine: AsyncEngine) -> None:
 
 
 async def test_cli_verify_finds_a_tampered_bid(cli_env: dict, db_engine: AsyncEngine) -> None:
-    from auction.bid_chain import GENESIS_HASH, ChainLink, link_hash
     from auction.enums import BidKind
+    from auction.lots.bid_chain import GENESIS_HASH, ChainLink, link_hash
     from auction.models import Bid
     from tests import factories
 

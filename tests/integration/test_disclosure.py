@@ -7,9 +7,9 @@ from pathlib import Path
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction import identity
+from auction.accounts import identity
 from auction.enums import Role
-from auction.lifecycle import LotScheduler
+from auction.lots.lifecycle import LotScheduler
 from tests.integration.conftest import auction
 from tests.integration.test_workflows import (
     actor,

@@ -10,10 +10,12 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction import enforcement, identity
+from auction.accounts import identity
+from auction.disclosure import lists as enforcement
 from auction.enums import Channel, DeliveryStatus, Role
 from auction.models import Notification
-from auction.notifications import DeliveryError, NotificationDispatcher
+from auction.notifications.channels import DeliveryError
+from auction.notifications.dispatcher import NotificationDispatcher
 from tests.integration.test_workflows import Actor, actor, court_and_staff
 
 DEBTOR_ID = identity.complete("33010619750608011")

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from websockets.asyncio.client import ClientConnection, connect
 
-from auction import accounts
+from auction.accounts import users as accounts
 from auction.models import User
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.results import EligibleRegistration, LotOpening

@@ -8,9 +8,9 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction.bid_log import check_chain
 from auction.enums import DepositStatus, LotStatus, TimelineKind
-from auction.lifecycle import LotScheduler, close_due_lots, open_due_lots
+from auction.lots.bid_log import check_chain
+from auction.lots.lifecycle import LotScheduler, close_due_lots, open_due_lots
 from auction.models import Lot, LotTransition, Registration, TimelineEvent
 from auction.rules import sandbox
 from bidding_engine.engine import BiddingEngine

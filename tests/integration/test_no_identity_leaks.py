@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.enums import Role
-from auction.lifecycle import LotScheduler
+from auction.lots.lifecycle import LotScheduler
 from auction.models import User
 from tests.integration.test_workflows import (
     actor,

@@ -6,7 +6,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.enums import Category, LotStatus
-from auction.lifecycle import close_due_lots, open_due_lots
+from auction.lots.lifecycle import close_due_lots, open_due_lots
 from auction.rules import sandbox
 from bidding_engine.engine import BiddingEngine
 from tests import factories

@@ -7,10 +7,10 @@ import dataclasses
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction import registrations
-from auction.bid_log import BidPersister
+from auction.lots.bid_log import BidPersister
+from auction.lots.bidding import BidService
+from auction.lots.rebuild import rebuild_lot
 from auction.models import Registration, User
-from auction.rebuild import rebuild_lot
 from auction.rules import sandbox
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.results import EligibleRegistration, LotOpening
@@ -35,8 +35,7 @@ async def test_a_rebuilt_lot_equals_the_original_and_bids_on(
     await engine.open(LotOpening(lot_id, 100_000, 1_000, now + 600_000, 10_000, regs))
 
     await engine.bid(lot_id, a.id, 100_000, "a1")
-    async with committed() as session:
-        assert (await registrations.set_proxy(session, engine, users[1], lot_id, 130_000)).accepted  # type: ignore[arg-type]
+    assert (await BidService(committed, engine).proxy(users[1].id, lot_id, 130_000)).accepted  # type: ignore[union-attr]
     await engine.bid(lot_id, a.id, 110_000, "a2")  # b's proxy answers at 111 000
     await engine.bid(lot_id, holder.id, 111_000, "h1")  # the priority holder matches
     await BidPersister(engine, committed, "p").persist_once([lot_id])

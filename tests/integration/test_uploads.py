@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from auction.cases.files import MAX_BYTES
 from auction.enums import FileKind
-from auction.uploads import MAX_BYTES
 from tests.integration.test_workflows import court_and_staff, listed_lot
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.enums import Role
-from auction.payments import sign
+from auction.lots.payments import sign
 from core.settings import Settings
 from tests.integration.conftest import api_client
 from tests.integration.test_workflows import Actor, actor, court_and_staff, listed_lot

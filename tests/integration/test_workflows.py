@@ -14,9 +14,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction import accounts, identity
+from auction.accounts import identity
+from auction.accounts import users as accounts
 from auction.enums import Role
-from auction.lifecycle import LotScheduler
+from auction.lots.lifecycle import LotScheduler
 from auction.models import Announcement, Lot, TimelineEvent
 from settlement import chart, ledger
 from settlement.chart import case_forfeits

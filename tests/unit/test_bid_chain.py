@@ -3,7 +3,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 
-from auction.bid_chain import GENESIS_HASH, ChainLink, canonical, link_hash, verify
+from auction.lots.bid_chain import GENESIS_HASH, ChainLink, canonical, link_hash, verify
 
 
 def chain(n: int) -> list[tuple[ChainLink, str, str]]:

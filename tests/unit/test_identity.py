@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from auction import identity
+from auction.accounts import identity
 
 VALID = "11010519491231002X"  # the standard's own example
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import websockets
 from websockets.asyncio.server import ServerConnection
 
-from auction.bidding import BidService, refused_bid, rejection_message
 from auction.errors import NotFound, ValidationFailed
+from auction.lots.bidding import BidService, refused_bid, rejection_message
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.errors import EngineUnavailable
 from web.gateway import messages

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from websockets.asyncio.server import ServerConnection
 from websockets.http11 import Request, Response
 
-from auction.accounts import token_hash, user_for_token
+from auction.accounts.users import token_hash, user_for_token
 from web.auth import SESSION_COOKIE
 
 

@@ -19,8 +19,8 @@ import websockets
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request, Response
 
-from auction import session_ends
-from auction.accounts import valid_token_hashes
+from auction.accounts import session_ends
+from auction.accounts.users import valid_token_hashes
 from bidding_engine.feed import LotEventFeed
 from core.db import DATABASE_ERRORS
 from core.tasks import stop_if_cancelled

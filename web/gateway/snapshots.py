@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction.bid_log import public_bids
-from auction.public import recorded_lot
+from auction.lots.bid_log import public_bids
+from auction.lots.public import recorded_lot
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.results import Snapshot as EngineSnapshot
 from web.gateway.messages import BidEvent, Snapshot

@@ -7,8 +7,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from auction import accounts
-from auction.accounts import SESSION_LIFETIME
+from auction.accounts import users as accounts
+from auction.accounts.users import SESSION_LIFETIME
 from auction.enums import Role
 from auction.errors import Conflict, RateLimited, Unauthenticated, ValidationFailed
 from web.auth import (

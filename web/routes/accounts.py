@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from auction import accounts
+from auction.accounts import users as accounts
 from auction.enums import Role
 from auction.models import User
 from web.auth import bearer_token, require_user, sign_in

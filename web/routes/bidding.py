@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from auction import registrations
 from auction.errors import NotFound
-from auction.payments import SandboxProvider, WebhookProvider
+from auction.lots import registrations
+from auction.lots.payments import SandboxProvider, WebhookProvider
 from web.auth import require_user
 from web.jsonbody import Body, read_json
 from web.responses import json_response

@@ -7,10 +7,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from auction.bid_log import check_chain
 from auction.enums import LotStatus
 from auction.errors import NotFound
-from auction.lifecycle import ms_to_datetime
+from auction.lots.bid_log import check_chain
+from auction.lots.transitions import ms_to_datetime
 from auction.models import Bid, Lot
 from web.params import is_number
 from web.state import app_state

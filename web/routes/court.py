@@ -11,9 +11,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from auction import cases, lots
+from auction.cases import registry as cases
 from auction.enums import Category
 from auction.errors import NotFound
+from auction.lots import after_sale
+from auction.lots import control as lot_control
+from auction.lots import listing as lots
 from auction.models import Claim, EnforcementCase, Lot, Property, User
 from settlement.enums import ClaimKind, DebtorKind
 from web.auth import require_user
@@ -230,13 +233,13 @@ def control(action: str) -> Callable[[Request], Awaitable[JSONResponse]]:
         state = app_state(request)
         async with state.sessions.begin() as session:
             user = await require_user(request, session)
-            lot = await lots.control_lot(session, state.engine, user, lot_id, action, reason)
+            lot = await lot_control.control_lot(session, state.engine, user, lot_id, action, reason)
             return JSONResponse({"id": lot.id, "status": lot.status.value})
 
     return endpoint
 
 
-def after_sale(
+def after_sale_action(
     action: Callable[[AsyncSession, User, int], Awaitable[Lot]],
 ) -> Callable[[Request], Awaitable[JSONResponse]]:
     """`balance-paid` and `default`: a court action on a sold lot that answers with its status."""
@@ -271,7 +274,7 @@ routes = [
     Route("/api/v1/lots/{lot_id}/suspend", control("suspend"), methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/resume", control("resume"), methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/cancel", control("cancel"), methods=["POST"]),
-    Route("/api/v1/lots/{lot_id}/balance-paid", after_sale(lots.balance_paid), methods=["POST"]),
-    Route("/api/v1/lots/{lot_id}/default", after_sale(lots.default_lot), methods=["POST"]),
+    Route("/api/v1/lots/{lot_id}/balance-paid", after_sale_action(after_sale.balance_paid), methods=["POST"]),
+    Route("/api/v1/lots/{lot_id}/default", after_sale_action(after_sale.default_lot), methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/next-round", next_round, methods=["POST"]),
 ]

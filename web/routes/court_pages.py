@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from auction.console import case_view, court_cases
+from auction.cases.console import case_view, court_cases
 from auction.enums import Role
 from auction.errors import Forbidden
 from auction.models import User

@@ -7,7 +7,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from auction import disclosure
+from auction.disclosure import announcements as disclosure
+from auction.disclosure import lookup
+from auction.disclosure import stats as platform
 from auction.errors import NotFound, ValidationFailed
 from auction.models import Announcement
 from web.auth import require_user
@@ -44,14 +46,14 @@ async def announcement(request: Request) -> JSONResponse:
 
 async def stats(request: Request) -> JSONResponse:
     async with app_state(request).sessions() as session:
-        return JSONResponse(await disclosure.platform_stats(session))
+        return JSONResponse(await platform.platform_stats(session))
 
 
 async def timeline(request: Request) -> JSONResponse:
     case_id = path_id(request, "case_id")
     async with app_state(request).sessions() as session:
         user = await require_user(request, session)
-        return JSONResponse(await disclosure.case_timeline(session, user, case_id))
+        return JSONResponse(await lookup.case_timeline(session, user, case_id))
 
 
 routes = [

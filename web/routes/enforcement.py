@@ -12,11 +12,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from auction import enforcement, notifications
-from auction.disclosure import timeline_json
+from auction.cases import measures
+from auction.cases.files import MAX_BYTES, store_attachment
+from auction.disclosure import clues, rewards
+from auction.disclosure import lists as enforcement
+from auction.disclosure import lookup as case_lookup
 from auction.enums import Channel, ClueStatus, FileKind
 from auction.errors import NotFound, RateLimited, ValidationFailed
-from auction.uploads import MAX_BYTES, store_attachment
+from auction.notifications import inbox as notifications_inbox
+from auction.notifications import subscriptions
 from core.throttle import Limit, Throttle
 from settlement.fees import enforcement_fee, enforcement_fee_breakdown
 from web.auth import client_address, require_user
@@ -104,8 +108,8 @@ async def throttled_lookup(request: Request, case_number: str, id_number: str) -
         raise RateLimited(f"too many look-ups; try again in {wait} s", retry_after_s=wait)
     await throttle.record(LOOKUPS_PER_ADDRESS, address)  # every try counts: identity numbers are guessable
     async with state.sessions() as session:
-        case = await enforcement.lookup_case(session, case_number, id_number, state.settings.secret_key)
-        return await timeline_json(session, case.id)
+        case = await case_lookup.lookup_case(session, case_number, id_number, state.settings.secret_key)
+        return await case_lookup.timeline_json(session, case.id)
 
 
 async def lookup(request: Request) -> JSONResponse:
@@ -148,7 +152,7 @@ async def measure(request: Request) -> JSONResponse:
     body = await read_json(request, MeasureBody)
     async with app_state(request).sessions.begin() as session:
         user = await require_user(request, session)
-        event = await enforcement.record_measure(session, user, case_id, body.description)
+        event = await measures.record_measure(session, user, case_id, body.description)
         return JSONResponse({"kind": event.kind.value, "detail": event.detail}, status_code=201)
 
 
@@ -159,7 +163,7 @@ async def close(request: Request) -> JSONResponse:
         raise ValidationFailed("outcome is satisfied or unsatisfied", fields={"outcome": "invalid_choice"})
     async with app_state(request).sessions.begin() as session:
         user = await require_user(request, session)
-        case = await enforcement.close_case(session, user, case_id, body.outcome == "satisfied", body.reason)
+        case = await measures.close_case(session, user, case_id, body.outcome == "satisfied", body.reason)
         return JSONResponse({"id": case.id, "status": case.status.value})
 
 
@@ -168,7 +172,7 @@ async def reward(request: Request) -> JSONResponse:
     body = await read_json(request, RewardBody)
     async with app_state(request).sessions.begin() as session:
         user = await require_user(request, session)
-        announcement_id = await enforcement.publish_reward(
+        announcement_id = await rewards.publish_reward(
             session, user, case_id, body.amount, body.text_zh, body.text_en
         )
         return JSONResponse({"announcement_id": announcement_id}, status_code=201)
@@ -179,7 +183,7 @@ async def subscribe(request: Request) -> JSONResponse:
     body = await read_json(request, SubscriptionBody)
     async with app_state(request).sessions.begin() as session:
         user = await require_user(request, session)
-        subscription = await notifications.subscribe(
+        subscription = await subscriptions.subscribe(
             session, user, case_id, body.channels, body.email, body.phone
         )
         return JSONResponse({"case_id": case_id, "channels": subscription.channels}, status_code=201)
@@ -189,14 +193,14 @@ async def inbox(request: Request) -> JSONResponse:
     async with app_state(request).sessions() as session:
         user = await require_user(request, session)
         unread = request.query_params.get("unread") == "1"
-        return JSONResponse(await notifications.inbox(session, user, unread_only=unread))
+        return JSONResponse(await notifications_inbox.inbox(session, user, unread_only=unread))
 
 
 async def read_notification(request: Request) -> JSONResponse:
     notification_id = path_id(request, "notification_id")
     async with app_state(request).sessions.begin() as session:
         user = await require_user(request, session)
-        await notifications.mark_read(session, user, notification_id)
+        await notifications_inbox.mark_read(session, user, notification_id)
     return JSONResponse({"read": True})
 
 
@@ -216,8 +220,8 @@ async def report_clue(request: Request) -> JSONResponse:
                     attachment = store_attachment(state.settings.data_dir, content)
         else:
             text = (await read_json(request, ClueBody)).text
-        clue = await enforcement.report_clue(session, user, case_id, text, attachment)
-        return JSONResponse(enforcement.clue_json(clue, for_court=False), status_code=201)
+        clue = await clues.report_clue(session, user, case_id, text, attachment)
+        return JSONResponse(clues.clue_json(clue, for_court=False), status_code=201)
 
 
 async def clue_queue(request: Request) -> JSONResponse:
@@ -228,7 +232,7 @@ async def clue_queue(request: Request) -> JSONResponse:
         raise ValidationFailed("unknown status", fields={"status": "invalid_choice"}) from None
     async with app_state(request).sessions() as session:
         user = await require_user(request, session)
-        return JSONResponse(await enforcement.clue_queue(session, user, status))
+        return JSONResponse(await clues.clue_queue(session, user, status))
 
 
 async def answer_clue(request: Request) -> JSONResponse:
@@ -236,14 +240,14 @@ async def answer_clue(request: Request) -> JSONResponse:
     body = await read_json(request, AnswerBody)
     async with app_state(request).sessions.begin() as session:
         user = await require_user(request, session)
-        clue = await enforcement.answer_clue(session, user, clue_id, body.status, body.note)
-        return JSONResponse(enforcement.clue_json(clue, for_court=True))
+        clue = await clues.answer_clue(session, user, clue_id, body.status, body.note)
+        return JSONResponse(clues.clue_json(clue, for_court=True))
 
 
 async def my_clues(request: Request) -> JSONResponse:
     async with app_state(request).sessions() as session:
         user = await require_user(request, session)
-        return JSONResponse(await enforcement.my_clues(session, user))
+        return JSONResponse(await clues.my_clues(session, user))
 
 
 async def fee_calculator(request: Request) -> JSONResponse:

@@ -8,10 +8,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from auction.cases.files import MAX_BYTES, store_file, stored_path
 from auction.enums import FileKind
 from auction.errors import NotFound, ValidationFailed
 from auction.models import PropertyFile
-from auction.uploads import MAX_BYTES, store_file, stored_path
 from web.auth import require_user
 from web.params import is_number
 from web.routes.court import path_id

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from auction.enums import Category, LotStatus
 from auction.errors import ValidationFailed
-from auction.public import LotFilter, list_lots, lot_detail
+from auction.lots.public import LotFilter, list_lots, lot_detail
 from web.params import has_nul, is_number
 from web.routes.bids import lot_id_of
 from web.state import app_state

@@ -13,13 +13,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from auction import notifications, registrations
-from auction.confirmation import confirmation, confirmation_pdf
+from auction.disclosure.confirmation import confirmation, confirmation_pdf
 from auction.enums import LotStatus, Role
 from auction.errors import ValidationFailed
+from auction.lots import registrations
+from auction.lots.payments import SandboxProvider, WebhookProvider
+from auction.lots.public import LotFilter, list_lots, lot_detail
 from auction.models import Announcement, Bid, Court, EnforcementCase, Lot, Payment, Property
-from auction.payments import SandboxProvider, WebhookProvider
-from auction.public import LotFilter, list_lots, lot_detail
+from auction.notifications import inbox as notifications_inbox
 from settlement.fees import enforcement_fee, enforcement_fee_breakdown
 from web.auth import (
     optional_user,
@@ -259,7 +260,7 @@ async def inbox_page(request: Request) -> Response:
         user = await optional_user(request, session)
         if user is None:
             return RedirectResponse("/login?next=/inbox", status_code=303)
-        items = await notifications.inbox(session, user)
+        items = await notifications_inbox.inbox(session, user)
     for item in items:
         item["at_text"] = cst(dt.datetime.fromisoformat(str(item["at"])))
     return render(request, "inbox.html", {"items": items}, current_user=user)

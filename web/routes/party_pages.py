@@ -10,8 +10,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from auction import distribution, registrations
+from auction.cases import allocation as distribution
 from auction.enums import Role
+from auction.lots import registrations
 from settlement.plans import LineView, PlanView
 from web.auth import optional_user
 from web.charts import Bar, waterfall

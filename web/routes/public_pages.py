@@ -9,10 +9,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from auction import disclosure, enforcement
+from auction.disclosure import lists as enforcement
+from auction.disclosure import stats as platform
 from auction.enums import LotStatus
 from auction.errors import NotFound, RateLimited, ValidationFailed
-from auction.public import LotFilter, list_lots
+from auction.lots.public import LotFilter, list_lots
 from web.i18n import N_
 from web.rendering import cached_for_the_crowd, form_data, render, translator
 from web.routes.enforcement import LISTS, list_query, throttled_lookup
@@ -47,7 +48,7 @@ def percent_bar(value: float | None) -> float:
 
 async def statistics_page(request: Request) -> Response:
     async with app_state(request).sessions() as session:
-        stats = await disclosure.platform_stats(session)
+        stats = await platform.platform_stats(session)
     _ = translator(request)
     rows = [
         (_("Sold of the lots closed"), stats["sell_through_rate"], REPORTED["sell_through_rate"]),

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from auction import distribution
+from auction.cases import allocation as distribution
 from settlement.enums import ObjectionStatus
 from settlement.waterfall import CostItem
 from web.auth import require_user

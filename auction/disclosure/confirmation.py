@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auction.announcements import Notice, cst
+from auction.disclosure.texts import Notice, cst
 from auction.enums import AnnouncementKind, LotStatus
 from auction.errors import NotFound
 from auction.models import Court, EnforcementCase, Lot, Property, Registration, User

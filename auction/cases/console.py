@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auction.access import case_for_staff
+from auction.accounts.access import case_for_staff
 from auction.enums import Role
 from auction.errors import Forbidden
 from auction.models import Claim, EnforcementCase, Lot, Property, PropertyFile, User

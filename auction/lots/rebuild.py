@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction.enums import DepositStatus, LotStatus, SaleKind
 from auction.errors import Conflict, NotFound
-from auction.lifecycle import datetime_to_ms
+from auction.lots.transitions import datetime_to_ms
 from auction.models import Bid, Lot, ProxyMaximum, Registration
 from auction.rules import RuleProfile
 from bidding_engine.engine import BiddingEngine

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auction.announcements import Notice, result_notice
-from auction.confirmation import confirmation, confirmation_notice
+from auction.disclosure.confirmation import confirmation, confirmation_notice
+from auction.disclosure.texts import Notice, result_notice
 from auction.models import Announcement, Court, EnforcementCase, Lot, Property
 
 

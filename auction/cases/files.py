@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auction.access import case_for_staff
+from auction.accounts.access import case_for_staff
 from auction.enums import FileKind
 from auction.errors import NotFound, ValidationFailed
 from auction.models import Property, PropertyFile, User

@@ -7,11 +7,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction.access import court_of_lot, require_bidder
-from auction.codes import new_bidder_code
-from auction.deposits import move_deposit
+from auction.accounts.access import court_of_lot, require_bidder
 from auction.enums import Category, DepositStatus, LotStatus
 from auction.errors import Conflict, Forbidden, NotFound
+from auction.lots.codes import new_bidder_code
+from auction.lots.deposits import move_deposit
+from auction.lots.payments import PaymentEvent as ProviderEvent
+from auction.lots.payments import new_payment_id
 from auction.models import (
     DishonestPerson,
     Lot,
@@ -22,8 +24,6 @@ from auction.models import (
     Registration,
     User,
 )
-from auction.payments import PaymentEvent as ProviderEvent
-from auction.payments import new_payment_id
 from auction.rules import Applicant, registration_refusal
 from bidding_engine.engine import BiddingEngine
 from core.db import utcnow

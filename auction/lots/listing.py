@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auction.access import lot_for_staff, require_staff_of
-from auction.announcements import auction_notice, default_notice, priority_holder_notice, status_notice
-from auction.deposits import move_deposit
-from auction.enums import AnnouncementKind, DepositStatus, LotStatus, SaleKind, TimelineKind
-from auction.errors import Conflict, NotFound, ValidationFailed
-from auction.lifecycle import add_timeline, transition
+from auction.accounts.access import lot_for_staff, require_staff_of
+from auction.disclosure.notices import publish, records_of
+from auction.disclosure.texts import auction_notice, priority_holder_notice
+from auction.enums import LotStatus, SaleKind, TimelineKind
+from auction.errors import Conflict, ValidationFailed
+from auction.lots.transitions import add_timeline, transition
 from auction.models import (
     Announcement,
     EnforcementCase,
@@ -30,11 +30,8 @@ from auction.models import (
     Registration,
     User,
 )
-from auction.notices import publish, records_of
 from auction.rules import Listing, PreviousRound, RuleProfile, validate_listing
-from bidding_engine.engine import BiddingEngine
 from core.db import utcnow
-from settlement import postings
 
 MAX_AMOUNT = 10**15
 
@@ -199,112 +196,6 @@ async def add_priority_holder(
     )
     await session.flush()
     return holder
-
-
-CONTROL = {
-    "suspend": ((LotStatus.ANNOUNCED, LotStatus.LIVE), LotStatus.SUSPENDED, AnnouncementKind.SUSPENSION),
-    "resume": ((LotStatus.SUSPENDED,), None, AnnouncementKind.RESUMPTION),
-    "cancel": (
-        (LotStatus.ANNOUNCED, LotStatus.LIVE, LotStatus.SUSPENDED),
-        LotStatus.CANCELLED,
-        AnnouncementKind.CANCELLATION,
-    ),
-}
-
-
-async def control_lot(
-    session: AsyncSession, engine: BiddingEngine, user: User, lot_id: int, action: str, reason: str = ""
-) -> Lot:
-    """Suspend (中止), resume or cancel (撤回) a lot, in the engine too when it is there."""
-    allowed_from, to, kind = CONTROL[action]
-    lot, case_id, court_id = await lot_for_staff(session, user, lot_id)
-    if lot.status not in allowed_from:
-        raise Conflict(f"a {lot.status.value} lot cannot be {action}ed", code="invalid_status")
-    in_engine = await engine.snapshot(lot.id) is not None
-    if action == "resume":
-        # Back to where it was suspended from: live if the engine holds it, else announced.
-        to = LotStatus.LIVE if in_engine else LotStatus.ANNOUNCED
-    if in_engine:
-        result = await getattr(engine, action)(lot.id)
-        if not result.accepted:
-            raise Conflict(
-                f"the engine refused to {action}: {result.code}", code=result.code or "invalid_status"
-            )
-    assert to is not None
-    await transition(session, lot, to, actor_user_id=user.id, reason=reason)
-    timeline = {
-        "suspend": TimelineKind.SUSPENDED,
-        "resume": TimelineKind.RESUMED,
-        "cancel": TimelineKind.CANCELLED,
-    }
-    await add_timeline(session, lot, timeline[action], reason)
-    court, _, prop = await records_of(session, lot)
-    await publish(
-        session, status_notice(kind, court, prop, reason), court_id=court_id, case_id=case_id, lot_id=lot.id
-    )
-    if action == "cancel":
-        await _release_all_deposits(session, lot, case_id)
-    return lot
-
-
-async def _release_all_deposits(session: AsyncSession, lot: Lot, case_id: int) -> None:
-    frozen = await session.scalars(
-        sa.select(Registration).where(
-            Registration.lot_id == lot.id, Registration.deposit_status == DepositStatus.FROZEN
-        )
-    )
-    for registration in frozen:
-        await move_deposit(session, registration, DepositStatus.REFUNDED, case_id=case_id)
-
-
-async def _winner(session: AsyncSession, lot: Lot) -> Registration:
-    winner = (
-        await session.get(Registration, lot.winner_registration_id) if lot.winner_registration_id else None
-    )
-    if winner is None:
-        raise NotFound("the lot has no winner")
-    return winner
-
-
-async def balance_paid(session: AsyncSession, user: User, lot_id: int) -> Lot:
-    """The winner paid the balance: the lot is settled and the proceeds are the case's."""
-    lot, case_id, _ = await lot_for_staff(session, user, lot_id)
-    if lot.status is not LotStatus.SOLD:
-        raise Conflict(
-            f"only a sold lot can be settled; this lot is {lot.status.value}", code="invalid_status"
-        )
-    winner = await _winner(session, lot)
-    assert lot.result_price is not None
-    await postings.balance_received(
-        session,
-        lot_id=lot.id,
-        case_id=case_id,
-        amount=lot.result_price - winner.deposit_amount,
-        payer=winner.bidder_code,
-    )
-    await transition(session, lot, LotStatus.SETTLED, actor_user_id=user.id)
-    await add_timeline(session, lot, TimelineKind.PAID, str(lot.result_price))
-    return lot
-
-
-async def default_lot(session: AsyncSession, user: User, lot_id: int) -> Lot:
-    """The winner did not pay (悔拍): the whole deposit is forfeited to the case."""
-    lot, case_id, _ = await lot_for_staff(session, user, lot_id)
-    if lot.status is not LotStatus.SOLD:
-        raise Conflict(f"only a sold lot can default; this lot is {lot.status.value}", code="invalid_status")
-    winner = await _winner(session, lot)
-    await move_deposit(session, winner, DepositStatus.FORFEITED, case_id=case_id)
-    await transition(session, lot, LotStatus.DEFAULTED, actor_user_id=user.id)
-    await add_timeline(session, lot, TimelineKind.DEFAULTED, winner.bidder_code)
-    court, _, prop = await records_of(session, lot)
-    await publish(
-        session,
-        default_notice(court, prop, winner.bidder_code),
-        court_id=court.id,
-        case_id=case_id,
-        lot_id=lot.id,
-    )
-    return lot
 
 
 async def next_round(session: AsyncSession, user: User, profile: RuleProfile, lot_id: int) -> Lot:

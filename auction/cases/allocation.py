@@ -9,12 +9,12 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auction.access import case_for_staff
-from auction.announcements import Notice
+from auction.accounts.access import case_for_staff
+from auction.disclosure.notices import publish
+from auction.disclosure.texts import Notice
 from auction.enums import AnnouncementKind, CaseStatus, LotStatus, TimelineKind
 from auction.errors import Forbidden, NotFound
 from auction.models import Claim, EnforcementCase, Lot, Property, Registration, TimelineEvent, User
-from auction.notices import publish
 from auction.rules import RuleProfile
 from core.db import utcnow
 from core.display import cst_minutes, yuan

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.errors import ValidationFailed
+from auction.lots.rebuild import record_proxy
 from auction.models import Registration
-from auction.rebuild import record_proxy
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.errors import InvalidRequest
 

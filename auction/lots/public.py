@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction.enums import Category, LotStatus
 from auction.errors import NotFound
-from auction.lifecycle import ms_to_datetime
+from auction.lots.transitions import ms_to_datetime
 from auction.models import Bid, Court, EnforcementCase, Lot, Property, PropertyFile, Registration
 from bidding_engine.engine import BiddingEngine
 from core.db import like_pattern

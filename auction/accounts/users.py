@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auction import identity
+from auction.accounts import identity
+from auction.accounts.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
 from auction.enums import Role
 from auction.errors import BadCredentials, Conflict, NotFound, ValidationFailed
 from auction.models import ApiToken, Court, User
-from auction.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
 from core.db import utcnow
 
 TOKEN_LIFETIME = dt.timedelta(days=30)

@@ -15,11 +15,12 @@ import logging
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction.bid_log import flush_lot
-from auction.deposits import move_deposit
+from auction.disclosure.notices import publish_result_notice
 from auction.enums import DepositStatus, LotStatus, SaleKind, TimelineKind
-from auction.models import Lot, LotTransition, Property, Registration, TimelineEvent
-from auction.notices import publish_result_notice
+from auction.lots.bid_log import flush_lot
+from auction.lots.deposits import move_deposit
+from auction.lots.transitions import add_timeline, datetime_to_ms, ms_to_datetime, transition
+from auction.models import Lot, Property, Registration
 from auction.rules import RuleProfile
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.errors import EngineUnavailable
@@ -28,31 +29,6 @@ from core.tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
 OPEN_BATCH = 50
-
-
-def ms_to_datetime(ms: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC)
-
-
-def datetime_to_ms(moment: dt.datetime) -> int:
-    return int(moment.timestamp() * 1000)
-
-
-async def transition(
-    session: AsyncSession, lot: Lot, to: LotStatus, *, actor_user_id: int | None = None, reason: str = ""
-) -> None:
-    session.add(
-        LotTransition(
-            lot_id=lot.id, from_status=lot.status, to_status=to, actor_user_id=actor_user_id, reason=reason
-        )
-    )
-    lot.status = to
-
-
-async def add_timeline(session: AsyncSession, lot: Lot, kind: TimelineKind, detail: str = "") -> None:
-    case_id = await session.scalar(sa.select(Property.case_id).where(Property.id == lot.property_id))
-    assert case_id is not None  # a lot always belongs to a property of a case
-    session.add(TimelineEvent(case_id=case_id, kind=kind, lot_id=lot.id, detail=detail))
 
 
 async def eligible_registrations(session: AsyncSession, lot_id: int) -> tuple[EligibleRegistration, ...]:

@@ -20,8 +20,8 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction.bid_chain import GENESIS_HASH, ChainCheck, ChainLink, link_hash, verify
 from auction.enums import BidKind, LotStatus
+from auction.lots.bid_chain import GENESIS_HASH, ChainCheck, ChainLink, link_hash, verify
 from auction.models import Bid, Lot
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.errors import EngineUnavailable

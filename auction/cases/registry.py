@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auction import identity
-from auction.access import case_for_staff, require_court_staff
+from auction.accounts import identity
+from auction.accounts.access import case_for_staff, require_court_staff
 from auction.enums import Category, TimelineKind
 from auction.errors import Conflict, ValidationFailed
 from auction.models import Claim, EnforcementCase, Property, TimelineEvent, User

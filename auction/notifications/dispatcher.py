@@ -12,20 +12,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import smtplib
-from email.message import EmailMessage
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.enums import Channel, DeliveryStatus
-from auction.errors import NotFound, ValidationFailed
-from auction.models import CaseSubscription, Claim, EnforcementCase, Notification, TimelineEvent, User
+from auction.models import CaseSubscription, EnforcementCase, Notification, TimelineEvent
+from auction.notifications.channels import DeliveryError, Notifier
 from core.db import utcnow
 from core.display import cst_minutes
-from core.settings import Settings
 from core.tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
@@ -55,107 +51,7 @@ KIND_ZH = {
 }
 
 
-class DeliveryError(Exception):
-    """A channel could not deliver; the dispatcher retries later."""
-
-
-class Notifier(Protocol):
-    async def send(self, address: str, subject: str, body: str) -> None: ...
-
-
-class SmtpNotifier:
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-
-    def _send(self, address: str, subject: str, body: str) -> None:
-        message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = self.settings.smtp_from, address, subject
-        message.set_content(body)
-        assert self.settings.smtp_host is not None
-        with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=15) as smtp:
-            if smtp.has_extn("starttls"):
-                smtp.starttls()
-            if self.settings.smtp_user:
-                smtp.login(self.settings.smtp_user, self.settings.smtp_password or "")
-            smtp.send_message(message)
-
-    async def send(self, address: str, subject: str, body: str) -> None:
-        try:
-            await asyncio.to_thread(self._send, address, subject, body)
-        except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryError(f"SMTP: {exc}") from exc
-
-
-class FileSink:
-    """Writes each message to a file under the data folder: e-mail in the demo and the tests,
-    and text messages until an SMS gateway is configured."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    async def send(self, address: str, subject: str, body: str) -> None:
-        def write() -> None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as handle:
-                handle.write(f"To: {address}\nSubject: {subject}\n\n{body}\n---\n")
-
-        try:
-            await asyncio.to_thread(write)
-        except OSError as exc:
-            raise DeliveryError(f"sink: {exc}") from exc
-
-
-def notifiers_for(settings: Settings) -> dict[Channel, Notifier]:
-    outbox = settings.data_dir / "outbox"
-    email: Notifier = SmtpNotifier(settings) if settings.smtp_host else FileSink(outbox / "email.log")
-    return {Channel.EMAIL: email, Channel.SMS: FileSink(outbox / "sms.log")}
-
-
 # -- subscriptions -----------------------------------------------------------------------
-
-
-async def is_party(session: AsyncSession, user: User, case: EnforcementCase) -> bool:
-    creditor = await session.scalar(
-        sa.select(Claim.id).where(Claim.case_id == case.id, Claim.creditor_user_id == user.id).limit(1)
-    )
-    debtor = case.debtor_user_id == user.id or (
-        case.debtor_id_number_hash is not None and case.debtor_id_number_hash == user.id_number_hash
-    )
-    return creditor is not None or debtor
-
-
-async def subscribe(
-    session: AsyncSession,
-    user: User,
-    case_id: int,
-    channels: list[Channel],
-    email: str | None,
-    phone: str | None,
-) -> CaseSubscription:
-    case = await session.get(EnforcementCase, case_id)
-    if case is None or not await is_party(session, user, case):
-        raise NotFound("no such case among yours")
-    errors = {}
-    if Channel.EMAIL in channels and (not email or "@" not in email or len(email) > 254):
-        errors["email"] = "required_for_email"
-    if Channel.SMS in channels and (
-        not phone or not (phone.isascii() and phone.lstrip("+").isdigit()) or len(phone) > 20
-    ):
-        errors["phone"] = "required_for_sms"
-    if errors:
-        raise ValidationFailed("the subscription needs an address for each channel", fields=errors)
-    wanted = sorted({Channel.IN_APP, *channels})
-    existing = await session.scalar(
-        sa.select(CaseSubscription).where(
-            CaseSubscription.user_id == user.id, CaseSubscription.case_id == case_id
-        )
-    )
-    if existing is None:
-        existing = CaseSubscription(user_id=user.id, case_id=case_id, channels=[c.value for c in wanted])
-        session.add(existing)
-    existing.channels, existing.email, existing.phone = [c.value for c in wanted], email, phone
-    await session.flush()
-    return existing
 
 
 async def enqueue_new(session: AsyncSession, now: dt.datetime) -> int:
@@ -286,36 +182,3 @@ class NotificationDispatcher:
             except (OSError, sa.exc.SQLAlchemyError) as exc:
                 log.warning("notification pass failed, retrying: %s", exc)
             await asyncio.sleep(self.tick_s)
-
-
-async def inbox(session: AsyncSession, user: User, *, unread_only: bool = False) -> list[dict[str, Any]]:
-    query = (
-        sa.select(Notification, TimelineEvent, EnforcementCase.case_number)
-        .join(TimelineEvent, TimelineEvent.id == Notification.timeline_event_id)
-        .join(EnforcementCase, EnforcementCase.id == Notification.case_id)
-        .where(Notification.user_id == user.id, Notification.channel == Channel.IN_APP)
-        .order_by(TimelineEvent.at.desc(), Notification.id.desc())
-        .limit(200)
-    )
-    if unread_only:
-        query = query.where(Notification.read_at.is_(None))
-    return [
-        {
-            "id": n.id,
-            "case_id": n.case_id,
-            "case_number": number,
-            "kind": e.kind.value,
-            "label": KIND_ZH.get(e.kind.value, e.kind.value),
-            "detail": e.detail,
-            "at": e.at.isoformat(),
-            "read": n.read_at is not None,
-        }
-        for n, e, number in await session.execute(query)
-    ]
-
-
-async def mark_read(session: AsyncSession, user: User, notification_id: int) -> None:
-    notification = await session.get(Notification, notification_id)
-    if notification is None or notification.user_id != user.id:
-        raise NotFound("no such notification")
-    notification.read_at = notification.read_at or utcnow()

@@ -14,15 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auction import identity
-from auction.access import case_for_staff
-from auction.announcements import Notice
-from auction.enums import AnnouncementKind, CaseStatus, ClueStatus, Role, TimelineKind
-from auction.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from auction.models import Claim, Clue, Court, DishonestPerson, EnforcementCase, TimelineEvent, User
-from auction.notices import publish
-from core.db import like_pattern, utcnow
-from core.display import yuan
+from auction.enums import CaseStatus
+from auction.errors import ValidationFailed
+from auction.models import Claim, Court, DishonestPerson, EnforcementCase
+from core.db import like_pattern
 from settlement.enums import PlanStatus
 from settlement.models import AllocationLine, AllocationPlan
 
@@ -202,150 +197,7 @@ def as_json(payload: dict[str, Any]) -> bytes:
 # -- the parties' look-up ------------------------------------------------------------------
 
 
-async def lookup_case(
-    session: AsyncSession, case_number: str, id_number: str, secret_key: str
-) -> EnforcementCase:
-    """The case whose debtor, or one of whose creditors, has this identity number. Any mismatch
-    is the same NotFound: the answer never tells whether the case exists."""
-    refusal = NotFound("no case matches this case number and identity number")
-    if not identity.is_valid(id_number) or not 1 <= len(case_number.strip()) <= 64:
-        raise refusal
-    digest = identity.keyed_hash(id_number, secret_key)
-    creditor = sa.exists().where(
-        Claim.case_id == EnforcementCase.id, Claim.creditor_user_id == User.id, User.id_number_hash == digest
-    )
-    case = await session.scalar(
-        sa.select(EnforcementCase).where(
-            EnforcementCase.case_number == case_number.strip(),
-            sa.or_(EnforcementCase.debtor_id_number_hash == digest, creditor),
-        )
-    )
-    if case is None:
-        raise refusal
-    return case
-
-
 # -- court actions -------------------------------------------------------------------------
 
 
-async def record_measure(session: AsyncSession, user: User, case_id: int, text: str) -> TimelineEvent:
-    case = await case_for_staff(session, user, case_id)
-    if not 1 <= len(text.strip()) <= 2000:
-        raise ValidationFailed("describe the measure", fields={"description": "required"})
-    event = TimelineEvent(case_id=case.id, kind=TimelineKind.MEASURES, detail=text.strip())
-    session.add(event)
-    case.updated_at = utcnow()
-    await session.flush()
-    return event
-
-
-async def close_case(
-    session: AsyncSession, user: User, case_id: int, satisfied: bool, reason: str
-) -> EnforcementCase:
-    case = await case_for_staff(session, user, case_id, lock=True)
-    if case.status is not CaseStatus.OPEN:
-        raise Conflict("the case is closed already", code="invalid_status")
-    case.status = CaseStatus.CLOSED_SATISFIED if satisfied else CaseStatus.CLOSED_UNSATISFIED
-    case.closed_at = case.updated_at = utcnow()
-    detail = reason.strip() or (
-        "all claims satisfied" if satisfied else "终结本次执行程序 closed without satisfaction"
-    )
-    session.add(TimelineEvent(case_id=case.id, kind=TimelineKind.CLOSED, detail=detail))
-    await session.flush()
-    return case
-
-
-async def publish_reward(
-    session: AsyncSession, user: User, case_id: int, amount: int, text_zh: str, text_en: str
-) -> int:
-    """A reward notice (悬赏公告) for clues to the debtor's property."""
-    case = await case_for_staff(session, user, case_id)
-    if not 0 < amount <= 10**13 or not 1 <= len(text_zh.strip()) <= 5000:
-        raise ValidationFailed("a reward needs an amount and a text", fields={"amount": "invalid_value"})
-    notice = Notice(
-        AnnouncementKind.REWARD,
-        f"{case.case_number} 悬赏公告",
-        f"Reward notice, case {case.case_number}",
-        f"被执行人：{case.debtor_name}。{text_zh.strip()}\n提供有效财产线索的，按实际执行到位金额给予奖励，最高 {yuan(amount)} 元。",
-        f"Debtor: {case.debtor_name}. {text_en.strip() or text_zh.strip()}\nA reward of up to CNY {yuan(amount)} "
-        "for a clue that leads to enforcement.",
-    )
-    announcement = await publish(session, notice, court_id=case.court_id, case_id=case.id, lot_id=None)
-    return announcement.id
-
-
 # -- property clues ------------------------------------------------------------------------
-
-
-async def report_clue(
-    session: AsyncSession, user: User, case_id: int, text: str, attachment: str | None
-) -> Clue:
-    case = await session.get(EnforcementCase, case_id)
-    if case is None:
-        raise NotFound("no such case")
-    if case.status is not CaseStatus.OPEN:
-        raise Conflict("clues are taken for open cases only", code="case_closed")
-    if not 5 <= len(text.strip()) <= 5000:
-        raise ValidationFailed(
-            "describe the property (5 to 5 000 characters)", fields={"text": "invalid_length"}
-        )
-    clue = Clue(case_id=case.id, reporter_user_id=user.id, text=text.strip(), attachment_name=attachment)
-    session.add(clue)
-    await session.flush()
-    return clue
-
-
-def clue_json(clue: Clue, *, for_court: bool) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": clue.id,
-        "case_id": clue.case_id,
-        "text": clue.text,
-        "status": clue.status.value,
-        "court_note": clue.court_note,
-        "created_at": clue.created_at.isoformat(),
-        "updated_at": clue.updated_at.isoformat(),
-        "attachment_url": f"/files/{clue.attachment_name}" if clue.attachment_name else None,
-    }
-    if for_court:
-        body["reporter_user_id"] = clue.reporter_user_id
-    return body
-
-
-async def clue_queue(session: AsyncSession, user: User, status: ClueStatus | None) -> list[dict[str, Any]]:
-    if user.role is Role.COURT_STAFF:
-        court_filter: Any = EnforcementCase.court_id == user.court_id
-    elif user.role is Role.ADMIN:
-        court_filter = sa.true()
-    else:
-        raise Forbidden("the clue queue is the court's")
-    query = (
-        sa.select(Clue)
-        .join(EnforcementCase, EnforcementCase.id == Clue.case_id)
-        .where(court_filter)
-        .order_by(Clue.id)
-    )
-    if status is not None:
-        query = query.where(Clue.status == status)
-    return [clue_json(clue, for_court=True) for clue in await session.scalars(query)]
-
-
-async def answer_clue(session: AsyncSession, user: User, clue_id: int, status: ClueStatus, note: str) -> Clue:
-    clue = await session.get(Clue, clue_id, with_for_update=True)
-    if clue is None:
-        raise NotFound("no such clue")
-    await case_for_staff(session, user, clue.case_id)
-    if status is ClueStatus.NEW:
-        raise ValidationFailed(
-            "answer with verified, useless or acted_on", fields={"status": "invalid_choice"}
-        )
-    clue.status, clue.court_note = status, note.strip()[:5000]
-    clue.updated_at = utcnow()
-    await session.flush()
-    return clue
-
-
-async def my_clues(session: AsyncSession, user: User) -> list[dict[str, Any]]:
-    clues = await session.scalars(
-        sa.select(Clue).where(Clue.reporter_user_id == user.id).order_by(Clue.id.desc())
-    )
-    return [clue_json(clue, for_court=False) for clue in clues]
