@@ -16,6 +16,12 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
+# What the layers above pass around without importing SQLAlchemy themselves (web/ never does):
+# a unit of work, the factory of units of work, the connection pool.
+DbSession = AsyncSession
+DbSessions = async_sessionmaker[AsyncSession]
+DbEngine = AsyncEngine
+
 # Named constraints make migrations reviewable and errors recognisable (IntegrityError names).
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -59,6 +65,12 @@ DATABASE_ERRORS: tuple[type[Exception], ...] = (sa.exc.SQLAlchemyError, OSError)
 def like_pattern(text: str) -> str:
     """`%text%` for LIKE/ILIKE with `\\` as the escape: the user's % and _ match themselves."""
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """One round trip to the database; raises one of DATABASE_ERRORS when it does not answer."""
+    async with engine.connect() as connection:
+        await connection.execute(sa.text("SELECT 1"))
 
 
 def utcnow() -> dt.datetime:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
 from auction.accounts import users as accounts
 from auction.errors import Forbidden, RateLimited, Unauthenticated
 from auction.models import User
+from core.db import DbSession
 from core.throttle import Limit, Throttle
 from web.state import app_state
 
@@ -69,7 +69,7 @@ def check_csrf(request: Request, submitted: str | None) -> None:
         )
 
 
-async def optional_user(request: Request, session: AsyncSession) -> User | None:
+async def optional_user(request: Request, session: DbSession) -> User | None:
     token = bearer_token(request)
     if token:
         return await accounts.user_for_token(session, token)
@@ -86,7 +86,7 @@ async def optional_user(request: Request, session: AsyncSession) -> User | None:
     return None
 
 
-async def require_user(request: Request, session: AsyncSession) -> User:
+async def require_user(request: Request, session: DbSession) -> User:
     user = await optional_user(request, session)
     if user is None:
         raise Unauthenticated("sign in first (Authorization: Bearer <token>, or the session cookie)")
@@ -97,7 +97,7 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def sign_in(request: Request, session: AsyncSession, username: str, password: str) -> User:
+async def sign_in(request: Request, session: DbSession, username: str, password: str) -> User:
     """Check a password, throttled per account and per address; failures are counted."""
     state = app_state(request)
     throttle = Throttle(state.redis, state.settings.redis_namespace)

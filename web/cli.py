@@ -16,21 +16,17 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from types import FrameType
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from auction.accounts import users as accounts
 from auction.demo import DEMO_ACCOUNTS, seed_demo
 from auction.disclosure.dishonest import DISHONEST_COLUMNS, import_dishonest
 from auction.enums import Role
 from auction.errors import AuctionError
-from auction.lots.bid_log import check_chain
+from auction.lots.bid_log import check_chain, published_head
 from auction.lots.rebuild import rebuild_lot
 from auction.migrations import is_current, upgrade
-from auction.models import Lot
 from auction.rules import profile_for
 from bidding_engine.engine import BiddingEngine
-from core.db import create_engine, session_factory
+from core.db import DbSession, create_engine, session_factory
 from core.embedded import EmbeddedServiceError
 from core.redis import connect as connect_redis
 from core.services import resolved_services
@@ -107,7 +103,7 @@ def progress_bar(total: int) -> Callable[[int], None]:
     return show
 
 
-async def _import_dishonest(session: AsyncSession, path: Path, settings: Settings) -> None:
+async def _import_dishonest(session: DbSession, path: Path, settings: Settings) -> None:
     if not path.is_file():
         raise ImportFailed(f"no such file: {path}")
     with path.open(encoding="utf-8-sig") as handle:
@@ -118,7 +114,7 @@ async def _import_dishonest(session: AsyncSession, path: Path, settings: Setting
         print(f"  line {line}: {reason}", file=sys.stderr)
 
 
-async def _rebuild(session: AsyncSession, lot_id: int, settings: Settings) -> None:
+async def _rebuild(session: DbSession, lot_id: int, settings: Settings) -> None:
     assert settings.redis_url is not None
     redis = connect_redis(settings.redis_url)
     try:
@@ -129,9 +125,9 @@ async def _rebuild(session: AsyncSession, lot_id: int, settings: Settings) -> No
     print(f"lot {lot_id} rebuilt in the engine from the record: {seq} bids")
 
 
-async def _verify(session: AsyncSession, lot_id: int) -> None:
+async def _verify(session: DbSession, lot_id: int) -> None:
     check = await check_chain(session, lot_id)
-    published = await session.scalar(sa.select(Lot.bid_chain_head).where(Lot.id == lot_id))
+    published = await published_head(session, lot_id)
     print(f"lot {lot_id}: {check.count} bids, head {check.head}")
     if published is not None:
         print(f"published head {published}")
@@ -150,7 +146,7 @@ class ImportFailed(AuctionError):
     code = "import_failed"
 
 
-async def _ledger_check(session: AsyncSession) -> None:
+async def _ledger_check(session: DbSession) -> None:
     result = await ledger.check(session)
     print(f"accounts {result.accounts}, transactions {result.transactions}")
     print(f"total debits {result.total_debits} fen, total credits {result.total_credits} fen")
@@ -164,7 +160,7 @@ class LedgerCheckFailed(AuctionError):
     code = "ledger_unbalanced"
 
 
-async def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[object]]) -> None:
+async def _in_transaction(settings: Settings, work: Callable[[DbSession], Awaitable[object]]) -> None:
     assert settings.database_url is not None
     engine = create_engine(settings.database_url, pool_size=2)
     try:
@@ -238,12 +234,12 @@ def run_command(args: argparse.Namespace, settings: Settings) -> None:
             asyncio.run(_in_transaction(resolved, lambda s: _import_dishonest(s, args.file, resolved)))
 
 
-async def _create_court(session: AsyncSession, args: argparse.Namespace) -> None:
+async def _create_court(session: DbSession, args: argparse.Namespace) -> None:
     court = await accounts.create_court(session, code=args.code, name=args.name, province=args.province)
     print(f"court {court.code} created (id {court.id})")
 
 
-async def _create_user(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> None:
+async def _create_user(session: DbSession, args: argparse.Namespace, settings: Settings) -> None:
     new = accounts.NewUser(
         role=Role(args.role),
         username=args.username,

@@ -9,6 +9,7 @@ import msgspec
 from starlette.requests import Request
 
 from auction.errors import ValidationFailed
+from web.bodies import read_limited
 
 T = TypeVar("T")
 MAX_BODY_BYTES = 64 * 1024
@@ -43,9 +44,16 @@ def decode(raw: bytes, kind: type[T]) -> T:
 
 async def read_json(request: Request, kind: type[T]) -> T:
     """Decode the request's JSON body as `kind` (a `msgspec.Struct` with `forbid_unknown_fields`)."""
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise ValidationFailed("the body is too large", code="too_large", fields={"body": "too_large"})
+    return _decode_checked(await read_limited(request, MAX_BODY_BYTES), kind)
+
+
+async def read_json_or(request: Request, kind: type[T], empty: T) -> T:
+    """As `read_json`, but an empty body means `empty` (bodies whose every field is optional)."""
+    raw = await read_limited(request, MAX_BODY_BYTES)
+    return _decode_checked(raw, kind) if raw.strip() else empty
+
+
+def _decode_checked(raw: bytes, kind: type[T]) -> T:
     if b"\\u0000" in raw or b"\x00" in raw:  # text fields end up in PostgreSQL, which refuses U+0000
         raise ValidationFailed("text may not contain U+0000", fields={"body": "nul_character"})
     return decode(raw, kind)

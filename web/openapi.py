@@ -8,10 +8,11 @@ from typing import Any
 
 import msgspec
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from web.routes import accounts, bidding, court, enforcement, settlement
+from web.responses import json_response
+from web.routes import accounts, bidding, court, enforcement, engagement, lists, settlement
 
 BODIES: dict[tuple[str, str], type[msgspec.Struct]] = {
     ("POST", "/api/v1/users"): accounts.SignUp,
@@ -29,13 +30,13 @@ BODIES: dict[tuple[str, str], type[msgspec.Struct]] = {
     ("POST", "/api/v1/cases/{case_id}/allocation-plans"): settlement.PlanBody,
     ("POST", "/api/v1/allocation-plans/{plan_id}/objections"): settlement.ObjectionBody,
     ("POST", "/api/v1/objections/{objection_id}/resolve"): settlement.ResolutionBody,
-    ("POST", "/api/v1/case-lookup"): enforcement.LookupBody,
+    ("POST", "/api/v1/case-lookup"): lists.LookupBody,
     ("POST", "/api/v1/cases/{case_id}/measures"): enforcement.MeasureBody,
     ("POST", "/api/v1/cases/{case_id}/close"): enforcement.CloseBody,
     ("POST", "/api/v1/cases/{case_id}/rewards"): enforcement.RewardBody,
-    ("POST", "/api/v1/cases/{case_id}/subscription"): enforcement.SubscriptionBody,
-    ("POST", "/api/v1/cases/{case_id}/clues"): enforcement.ClueBody,
-    ("POST", "/api/v1/clues/{clue_id}/answer"): enforcement.AnswerBody,
+    ("POST", "/api/v1/cases/{case_id}/subscription"): engagement.SubscriptionBody,
+    ("POST", "/api/v1/cases/{case_id}/clues"): engagement.ClueBody,
+    ("POST", "/api/v1/clues/{clue_id}/answer"): engagement.AnswerBody,
 }
 ERROR = {
     "type": "object",
@@ -114,11 +115,11 @@ def build(routes: list[BaseRoute]) -> dict[str, Any]:
     }
 
 
-async def openapi(request: Request) -> JSONResponse:
+async def openapi(request: Request) -> Response:
     document = request.app.state.openapi_document if hasattr(request.app.state, "openapi_document") else None
     if document is None:
         document = request.app.state.openapi_document = build(request.app.routes)
-    return JSONResponse(document)
+    return json_response(document)
 
 
 routes = [Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False)]

@@ -16,9 +16,10 @@ from web.auth import (
     csrf_token,
     set_csrf_cookie,
 )
+from web.bodies import read_form
+from web.gateway.url import public_ws_url
 from web.i18n import LANGUAGES, request_language
 from web.params import has_nul
-from web.routes.system import public_ws_url
 from web.state import app_state
 
 
@@ -47,14 +48,17 @@ def render(
 
 
 async def form_data(request: Request) -> dict[str, str]:
-    """The submitted form, CSRF-checked; only text fields."""
-    form = await request.form()
+    """The submitted form, CSRF-checked; only text fields (a page's form is small: 64 KiB)."""
+    form = await read_form(request, FORM_LIMIT)
     check_csrf(request, str(form.get("csrf_token", "")))
     request.scope["form_csrf_checked"] = True
     values = {key: value for key, value in form.items() if isinstance(value, str)}
     if has_nul(*values.values()):
         raise ValidationFailed("text may not contain U+0000", fields={"form": "nul_character"})
     return values
+
+
+FORM_LIMIT = 64 * 1024
 
 
 def safe_next(target: str) -> str:

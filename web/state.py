@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from auction.lots.bidding import BidService
 from auction.rules import RuleProfile
 from bidding_engine.engine import BiddingEngine
+from core.db import DbEngine, DbSessions
 from core.settings import Settings
 from web.cache import MicroCache
 from web.i18n import Catalogs
@@ -21,8 +21,8 @@ from web.i18n import Catalogs
 class AppState:
     settings: Settings
     profile: RuleProfile
-    db: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    db: DbEngine
+    sessions: DbSessions
     redis: Redis
     templates: Jinja2Templates
     engine: BiddingEngine

@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -166,3 +167,14 @@ async def revoke_token(session: AsyncSession, token: str) -> bool:
         .values(revoked_at=utcnow())
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+class CourtChoice(msgspec.Struct, frozen=True):
+    code: str
+    name: str
+
+
+async def court_choices(session: AsyncSession) -> list[CourtChoice]:
+    """Every court, by code: what a filter offers."""
+    rows = await session.execute(sa.select(Court.code, Court.name).order_by(Court.code))
+    return [CourtChoice(row.code, row.name) for row in rows]

@@ -7,18 +7,20 @@ lands or escape its folder; files are served only with their checked type.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auction.accounts.access import case_for_staff
+from auction.accounts.access import case_for_staff, require_staff_of
 from auction.enums import FileKind
-from auction.errors import NotFound, ValidationFailed
-from auction.models import Property, PropertyFile, User
+from auction.errors import Forbidden, NotFound, ValidationFailed
+from auction.models import Clue, EnforcementCase, Property, PropertyFile, User
 
 MAX_BYTES = {FileKind.PHOTO: 10 * 1024 * 1024, FileKind.DOCUMENT: 20 * 1024 * 1024}
 STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|png|webp|pdf)$")
@@ -65,7 +67,9 @@ async def store_file(
     if prop is None:
         raise NotFound("no such property")
     await case_for_staff(session, user, prop.case_id)
-    detected, stored_name = _write_checked(data_dir, content, MAX_BYTES[kind], ALLOWED[kind])
+    detected, stored_name = await asyncio.to_thread(
+        _write_checked, data_dir, content, MAX_BYTES[kind], ALLOWED[kind]
+    )
     row = PropertyFile(
         property_id=prop.id,
         kind=kind,
@@ -87,10 +91,63 @@ def stored_path(data_dir: Path, stored_name: str) -> Path:
     return uploads_dir(data_dir) / stored_name
 
 
-def store_attachment(data_dir: Path, content: bytes) -> str:
+async def store_attachment(data_dir: Path, content: bytes) -> str:
     """Store a clue's photo or PDF the same way as property files; return its stored name."""
-    _, stored_name = _write_checked(data_dir, content, MAX_BYTES[FileKind.DOCUMENT], None)
+    _, stored_name = await asyncio.to_thread(
+        _write_checked, data_dir, content, MAX_BYTES[FileKind.DOCUMENT], None
+    )
     return stored_name
+
+
+@dataclass(frozen=True, slots=True)
+class ServedFile:
+    path: Path
+    content_type: str
+    download_name: str  # what the browser saves it as: never the uploader's own file name
+
+
+async def served_file(
+    session: AsyncSession, data_dir: Path, stored_name: str, viewer: User | None
+) -> ServedFile:
+    """A property's photo or document (public), or a clue's attachment (its reporter's and the
+    case's court's only); anything else, or a file missing on disk, is NotFound."""
+    path = stored_path(data_dir, stored_name)
+    row = await session.scalar(sa.select(PropertyFile).where(PropertyFile.stored_name == path.name))
+    if row is not None:
+        found = ServedFile(path, row.content_type, f"file-{row.id}{path.suffix}")
+    else:
+        clue = await session.scalar(sa.select(Clue).where(Clue.attachment_name == path.name))
+        if clue is None or viewer is None or not await _may_see_clue(session, viewer, clue):
+            raise NotFound("no such file")
+        detected = sniff(await asyncio.to_thread(_head, path))
+        found = ServedFile(
+            path,
+            detected.content_type if detected else "application/octet-stream",
+            f"clue-{clue.id}{path.suffix}",
+        )
+    if not await asyncio.to_thread(path.is_file):
+        raise NotFound("no such file")
+    return found
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(16)
+    except OSError:
+        return b""
+
+
+async def _may_see_clue(session: AsyncSession, viewer: User, clue: Clue) -> bool:
+    if viewer.id == clue.reporter_user_id:
+        return True
+    case = await session.get(EnforcementCase, clue.case_id)
+    assert case is not None
+    try:
+        require_staff_of(viewer, case.court_id)
+    except Forbidden:
+        return False
+    return True
 
 
 def _write_checked(

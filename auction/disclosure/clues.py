@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,8 +34,27 @@ async def report_clue(
     return clue
 
 
-def clue_json(clue: Clue, *, for_court: bool) -> dict[str, Any]:
-    body: dict[str, Any] = {
+class ClueView(msgspec.Struct, frozen=True, kw_only=True):
+    """A clue as its reporter sees it."""
+
+    id: int
+    case_id: int
+    text: str
+    status: str
+    court_note: str
+    created_at: str
+    updated_at: str
+    attachment_url: str | None
+
+
+class CourtClueView(ClueView, frozen=True, kw_only=True):
+    """A clue as the court sees it: who reported it, too."""
+
+    reporter_user_id: int
+
+
+def _fields(clue: Clue) -> dict[str, object]:
+    return {
         "id": clue.id,
         "case_id": clue.case_id,
         "text": clue.text,
@@ -44,12 +64,17 @@ def clue_json(clue: Clue, *, for_court: bool) -> dict[str, Any]:
         "updated_at": clue.updated_at.isoformat(),
         "attachment_url": f"/files/{clue.attachment_name}" if clue.attachment_name else None,
     }
-    if for_court:
-        body["reporter_user_id"] = clue.reporter_user_id
-    return body
 
 
-async def clue_queue(session: AsyncSession, user: User, status: ClueStatus | None) -> list[dict[str, Any]]:
+def reporter_view(clue: Clue) -> ClueView:
+    return msgspec.convert(_fields(clue), ClueView)
+
+
+def court_view(clue: Clue) -> CourtClueView:
+    return msgspec.convert(_fields(clue) | {"reporter_user_id": clue.reporter_user_id}, CourtClueView)
+
+
+async def clue_queue(session: AsyncSession, user: User, status: ClueStatus | None) -> list[CourtClueView]:
     if user.role is Role.COURT_STAFF:
         court_filter: Any = EnforcementCase.court_id == user.court_id
     elif user.role is Role.ADMIN:
@@ -64,7 +89,7 @@ async def clue_queue(session: AsyncSession, user: User, status: ClueStatus | Non
     )
     if status is not None:
         query = query.where(Clue.status == status)
-    return [clue_json(clue, for_court=True) for clue in await session.scalars(query)]
+    return [court_view(clue) for clue in await session.scalars(query)]
 
 
 async def answer_clue(session: AsyncSession, user: User, clue_id: int, status: ClueStatus, note: str) -> Clue:
@@ -82,8 +107,8 @@ async def answer_clue(session: AsyncSession, user: User, clue_id: int, status: C
     return clue
 
 
-async def my_clues(session: AsyncSession, user: User) -> list[dict[str, Any]]:
+async def my_clues(session: AsyncSession, user: User) -> list[ClueView]:
     clues = await session.scalars(
         sa.select(Clue).where(Clue.reporter_user_id == user.id).order_by(Clue.id.desc())
     )
-    return [clue_json(clue, for_court=False) for clue in clues]
+    return [reporter_view(clue) for clue in clues]

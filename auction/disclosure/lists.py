@@ -1,5 +1,9 @@
-"""Enforcement information disclosure beyond auctions: the public lists with their exports, the
-parties' case look-up, enforcement measures, closing a case, reward notices, property clues."""
+"""The public enforcement lists and their exports: persons subject to enforcement in open cases,
+cases closed without satisfaction, and the dishonest persons list.
+
+People page through them newest first; machines (credit platforms) export them oldest change
+first from a cursor, with stable ids, so a copy can be kept up to date.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,11 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -67,24 +72,70 @@ def _outstanding() -> sa.ColumnElement[int]:
 PERSON_LISTS = {"subjects": CaseStatus.OPEN, "closed-unsatisfied": CaseStatus.CLOSED_UNSATISFIED}
 
 
-def _case_row(case: EnforcementCase, court: Court, outstanding: int) -> dict[str, Any]:
-    return {
-        "id": f"case-{case.id}",
-        "name": case.debtor_name,
-        "kind": case.debtor_kind.value,
-        "id_number": case.debtor_id_number_masked,
-        "court": court.name,
-        "court_code": court.code,
-        "case_number": case.case_number,
-        "amount_outstanding": int(outstanding),
-        "filed_at": case.filed_at.isoformat(),
-        "closed_at": case.closed_at.isoformat() if case.closed_at else None,
-        "updated_at": case.updated_at.isoformat(),
-    }
+class ListedCase(msgspec.Struct, frozen=True):
+    """A person subject to enforcement (or a case closed without satisfaction), masked."""
+
+    id: str
+    name: str
+    kind: str
+    id_number: str | None
+    court: str
+    court_code: str
+    case_number: str
+    amount_outstanding: int
+    filed_at: str
+    closed_at: str | None
+    updated_at: str
 
 
-async def case_list(session: AsyncSession, which: str, query: ListQuery, *, export: bool) -> dict[str, Any]:
-    """Persons subject to enforcement in open cases, or cases closed without satisfaction."""
+class ListedDishonest(msgspec.Struct, frozen=True):
+    id: str
+    name: str
+    kind: str
+    id_number: str
+    court: str
+    case_number: str
+    obligation: str
+    listed_at: str
+    updated_at: str
+
+
+Row = TypeVar("Row", ListedCase, ListedDishonest)
+
+
+class ListPage(msgspec.Struct, Generic[Row], frozen=True):
+    items: list[Row]
+    page: int
+    page_size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+class ExportBatch(msgspec.Struct, Generic[Row], frozen=True):
+    items: list[Row]
+    next_cursor: str | None  # None: the export is complete up to now
+
+
+def _case_row(case: EnforcementCase, court: Court, outstanding: int) -> ListedCase:
+    return ListedCase(
+        id=f"case-{case.id}",
+        name=case.debtor_name,
+        kind=case.debtor_kind.value,
+        id_number=case.debtor_id_number_masked,
+        court=court.name,
+        court_code=court.code,
+        case_number=case.case_number,
+        amount_outstanding=int(outstanding),
+        filed_at=case.filed_at.isoformat(),
+        closed_at=case.closed_at.isoformat() if case.closed_at else None,
+        updated_at=case.updated_at.isoformat(),
+    )
+
+
+def _case_select(which: str, query: ListQuery) -> sa.Select[EnforcementCase, Court, int]:
     status = PERSON_LISTS[which]
     outstanding = _outstanding().label("outstanding")
     select = (
@@ -105,24 +156,37 @@ async def case_list(session: AsyncSession, which: str, query: ListQuery, *, expo
         select = select.where(
             sa.or_(Court.code == query.court, Court.name.ilike(like_pattern(query.court), escape="\\"))
         )
-    return await _page(session, select, EnforcementCase, query, export, lambda row: _case_row(*row))
+    return select
 
 
-def _dishonest_row(person: DishonestPerson) -> dict[str, Any]:
-    return {
-        "id": f"dishonest-{person.id}",
-        "name": person.name,
-        "kind": person.kind.value,
-        "id_number": person.id_number_masked,
-        "court": person.court_name,
-        "case_number": person.case_number,
-        "obligation": person.obligation,
-        "listed_at": person.listed_at.isoformat(),
-        "updated_at": person.updated_at.isoformat(),
-    }
+async def case_list(session: AsyncSession, which: str, query: ListQuery) -> ListPage[ListedCase]:
+    """Persons subject to enforcement in open cases, or cases closed without satisfaction."""
+    rows = await _page(session, _case_select(which, query), EnforcementCase, query)
+    return ListPage(
+        [_case_row(row[0], row[1], row[2]) for row in rows.rows], query.page, PAGE_SIZE, rows.total
+    )
 
 
-async def dishonest_list(session: AsyncSession, query: ListQuery, *, export: bool) -> dict[str, Any]:
+async def case_export(session: AsyncSession, which: str, query: ListQuery) -> ExportBatch[ListedCase]:
+    rows, cursor = await _batch(session, _case_select(which, query), EnforcementCase, query)
+    return ExportBatch([_case_row(row[0], row[1], row[2]) for row in rows], cursor)
+
+
+def _dishonest_row(person: DishonestPerson) -> ListedDishonest:
+    return ListedDishonest(
+        id=f"dishonest-{person.id}",
+        name=person.name,
+        kind=person.kind.value,
+        id_number=person.id_number_masked,
+        court=person.court_name,
+        case_number=person.case_number,
+        obligation=person.obligation,
+        listed_at=person.listed_at.isoformat(),
+        updated_at=person.updated_at.isoformat(),
+    )
+
+
+def _dishonest_select(query: ListQuery) -> sa.Select[DishonestPerson]:
     select = sa.select(DishonestPerson)
     if query.q:
         pattern = like_pattern(query.q.strip())
@@ -135,31 +199,37 @@ async def dishonest_list(session: AsyncSession, query: ListQuery, *, export: boo
         )
     if query.court:
         select = select.where(DishonestPerson.court_name.ilike(like_pattern(query.court), escape="\\"))
-    return await _page(session, select, DishonestPerson, query, export, lambda row: _dishonest_row(row[0]))
+    return select
 
 
-async def _page(
-    session: AsyncSession, select: Any, model: Any, query: ListQuery, export: bool, shape: Any
-) -> dict[str, Any]:
-    """A page for people (newest first, numbered) or an export batch for machines (oldest change
-    first, from the cursor, stable ids): both in one place so they cannot disagree."""
+async def dishonest_list(session: AsyncSession, query: ListQuery) -> ListPage[ListedDishonest]:
+    rows = await _page(session, _dishonest_select(query), DishonestPerson, query)
+    return ListPage([_dishonest_row(row[0]) for row in rows.rows], query.page, PAGE_SIZE, rows.total)
+
+
+async def dishonest_export(session: AsyncSession, query: ListQuery) -> ExportBatch[ListedDishonest]:
+    rows, cursor = await _batch(session, _dishonest_select(query), DishonestPerson, query)
+    return ExportBatch([_dishonest_row(row[0]) for row in rows], cursor)
+
+
+Listed = type[EnforcementCase] | type[DishonestPerson]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    rows: Sequence[Any]
+    total: int
+
+
+def _changed_since(select: Any, model: Listed, query: ListQuery) -> Any:
     if query.updated_since is not None:
         select = select.where(model.updated_at >= query.updated_since)
-    if export:
-        if query.after is not None:
-            stamp, last_id = query.after
-            select = select.where(
-                sa.tuple_(model.updated_at, model.id) > sa.tuple_(sa.literal(stamp), sa.literal(last_id))
-            )
-        rows = (await session.execute(select.order_by(model.updated_at, model.id).limit(EXPORT_LIMIT))).all()
-        items = [shape(row) for row in rows]
-        last = rows[-1][0] if rows else None
-        return {
-            "items": items,
-            "next_cursor": encode_cursor(last.updated_at, last.id)
-            if last is not None and len(rows) == EXPORT_LIMIT
-            else None,
-        }
+    return select
+
+
+async def _page(session: AsyncSession, select: Any, model: Listed, query: ListQuery) -> _Rows:
+    """A page for people: newest change first, numbered."""
+    select = _changed_since(select, model, query)
     total = await session.scalar(sa.select(sa.func.count()).select_from(select.subquery()))
     rows = (
         await session.execute(
@@ -168,21 +238,35 @@ async def _page(
             .limit(PAGE_SIZE)
         )
     ).all()
-    return {
-        "items": [shape(row) for row in rows],
-        "page": query.page,
-        "page_size": PAGE_SIZE,
-        "total": total or 0,
-    }
+    return _Rows(rows, total or 0)
 
 
-def as_csv(items: list[dict[str, Any]]) -> bytes:
+async def _batch(
+    session: AsyncSession, select: Any, model: Listed, query: ListQuery
+) -> tuple[Sequence[Any], str | None]:
+    """An export batch for machines: oldest change first, after the cursor; the next cursor
+    when the batch is full."""
+    select = _changed_since(select, model, query)
+    if query.after is not None:
+        stamp, last_id = query.after
+        select = select.where(
+            sa.tuple_(model.updated_at, model.id) > sa.tuple_(sa.literal(stamp), sa.literal(last_id))
+        )
+    rows = (await session.execute(select.order_by(model.updated_at, model.id).limit(EXPORT_LIMIT))).all()
+    last = rows[-1][0] if rows else None
+    cursor = (
+        encode_cursor(last.updated_at, last.id) if last is not None and len(rows) == EXPORT_LIMIT else None
+    )
+    return rows, cursor
+
+
+def as_csv(items: Sequence[msgspec.Struct]) -> bytes:
     """UTF-8 with a byte-order mark, so that spreadsheet programs read the Chinese correctly."""
     buffer = io.StringIO()
     if items:
-        writer = csv.DictWriter(buffer, fieldnames=list(items[0]))
+        writer = csv.DictWriter(buffer, fieldnames=list(msgspec.structs.asdict(items[0])))
         writer.writeheader()
-        writer.writerows(items)
+        writer.writerows(msgspec.structs.asdict(item) for item in items)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -190,14 +274,5 @@ def etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-def as_json(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-# -- the parties' look-up ------------------------------------------------------------------
-
-
-# -- court actions -------------------------------------------------------------------------
-
-
-# -- property clues ------------------------------------------------------------------------
+def as_json(payload: msgspec.Struct) -> bytes:
+    return msgspec.json.encode(payload)

@@ -3,8 +3,7 @@ look-up), or opened by a signed-in party; every node of the case in order."""
 
 from __future__ import annotations
 
-from typing import Any
-
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,7 +42,21 @@ async def lookup_case(
     return case
 
 
-async def case_timeline(session: AsyncSession, user: User, case_id: int) -> dict[str, Any]:
+class TimelineNode(msgspec.Struct, frozen=True):
+    kind: str
+    at: str
+    lot_id: int | None
+    detail: str
+
+
+class CaseTimeline(msgspec.Struct, frozen=True):
+    case_id: int
+    case_number: str
+    status: str
+    events: list[TimelineNode]
+
+
+async def case_timeline(session: AsyncSession, user: User, case_id: int) -> CaseTimeline:
     """Every node of a case in order, for its parties: the court, its creditors, its debtor."""
     case = await session.get(EnforcementCase, case_id)
     if case is None:
@@ -58,10 +71,10 @@ async def case_timeline(session: AsyncSession, user: User, case_id: int) -> dict
         if user.role is Role.BIDDER:
             raise NotFound("no such case")  # a stranger learns nothing, not even that it exists
         require_staff_of(user, case.court_id)
-    return await timeline_json(session, case.id)
+    return await timeline(session, case.id)
 
 
-async def timeline_json(session: AsyncSession, case_id: int) -> dict[str, Any]:
+async def timeline(session: AsyncSession, case_id: int) -> CaseTimeline:
     """Every node of the case in order. Precondition: the caller may see this case."""
     case = await session.get(EnforcementCase, case_id)
     assert case is not None
@@ -70,12 +83,9 @@ async def timeline_json(session: AsyncSession, case_id: int) -> dict[str, Any]:
         .where(TimelineEvent.case_id == case_id)
         .order_by(TimelineEvent.at, TimelineEvent.id)
     )
-    return {
-        "case_id": case.id,
-        "case_number": case.case_number,
-        "status": case.status.value,
-        "events": [
-            {"kind": e.kind.value, "at": e.at.isoformat(), "lot_id": e.lot_id, "detail": e.detail}
-            for e in events
-        ],
-    }
+    return CaseTimeline(
+        case.id,
+        case.case_number,
+        case.status.value,
+        [TimelineNode(e.kind.value, e.at.isoformat(), e.lot_id, e.detail) for e in events],
+    )

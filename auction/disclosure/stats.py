@@ -3,8 +3,7 @@ over the starting price, and the commission an auction house could have charged.
 
 from __future__ import annotations
 
-from typing import Any
-
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +20,18 @@ SOLD_STATUSES = (LotStatus.SOLD, LotStatus.SETTLED, LotStatus.DEFAULTED)
 CLOSED_STATUSES = (*SOLD_STATUSES, LotStatus.FAILED)
 
 
-async def platform_stats(session: AsyncSession) -> dict[str, Any]:
+class PlatformStats(msgspec.Struct, frozen=True):
+    lots: int
+    closed: int
+    sold: int
+    sell_through_rate: float | None
+    total_sales: int
+    average_premium: float | None
+    commission_saved: int
+    courts: int
+
+
+async def platform_stats(session: AsyncSession) -> PlatformStats:
     """The white paper's figures: lots, sold, sell-through, total sales, average premium over
     the starting price, and the commission an auction house could have charged."""
     closed = int(
@@ -41,13 +51,13 @@ async def platform_stats(session: AsyncSession) -> dict[str, Any]:
     )
     total_sales = sum(int(price or 0) for price, _ in sold_rows)
     premiums = [(int(price) - start) / start for price, start in sold_rows if price]
-    return {
-        "lots": lots_total,
-        "closed": closed,
-        "sold": len(sold_rows),
-        "sell_through_rate": round(len(sold_rows) / closed, 4) if closed else None,
-        "total_sales": total_sales,
-        "average_premium": round(sum(premiums) / len(premiums), 4) if premiums else None,
-        "commission_saved": sum(commission_cap(int(price)) for price, _ in sold_rows if price),
-        "courts": int(await session.scalar(sa.select(sa.func.count()).select_from(Court)) or 0),
-    }
+    return PlatformStats(
+        lots=lots_total,
+        closed=closed,
+        sold=len(sold_rows),
+        sell_through_rate=round(len(sold_rows) / closed, 4) if closed else None,
+        total_sales=total_sales,
+        average_premium=round(sum(premiums) / len(premiums), 4) if premiums else None,
+        commission_saved=sum(commission_cap(int(price)) for price, _ in sold_rows if price),
+        courts=int(await session.scalar(sa.select(sa.func.count()).select_from(Court)) or 0),
+    )

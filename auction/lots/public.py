@@ -5,17 +5,28 @@ Identities never appear here: a leader or winner is shown by bidder code only.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from auction.disclosure.announcements import PUBLIC_KINDS
 from auction.enums import Category, LotStatus
 from auction.errors import NotFound
+from auction.lots.bid_log import PublicBid, public_bids
 from auction.lots.transitions import ms_to_datetime
-from auction.models import Bid, Court, EnforcementCase, Lot, Property, PropertyFile, Registration
+from auction.models import (
+    Announcement,
+    Bid,
+    Court,
+    EnforcementCase,
+    Lot,
+    Property,
+    PropertyFile,
+    Registration,
+)
 from bidding_engine.engine import BiddingEngine
 from core.db import like_pattern
 
@@ -46,7 +57,28 @@ def _base_query() -> sa.Select[Lot, Property, str, str]:
     )
 
 
-def _summary(lot: Lot, prop: Property, court_code: str, court_name: str) -> dict[str, Any]:
+class LotSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """A lot as the public list shows it (times are RFC 3339; `end_at` is the engine's end once
+    it closed, else the scheduled one)."""
+
+    id: int
+    title: str
+    category: str
+    court: str  # the court's code
+    court_name: str
+    round: int
+    sale_kind: str
+    status: str
+    appraised_value: int
+    starting_price: int
+    increment: int
+    deposit: int
+    start_at: str
+    end_at: str
+    result_price: int | None
+
+
+def _summary_fields(lot: Lot, prop: Property, court_code: str, court_name: str) -> dict[str, object]:
     return {
         "id": lot.id,
         "title": prop.title,
@@ -66,7 +98,18 @@ def _summary(lot: Lot, prop: Property, court_code: str, court_name: str) -> dict
     }
 
 
-async def list_lots(session: AsyncSession, where: LotFilter) -> dict[str, Any]:
+class LotPage(msgspec.Struct, frozen=True):
+    items: list[LotSummary]
+    page: int
+    page_size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+async def list_lots(session: AsyncSession, where: LotFilter) -> LotPage:
     query = _base_query()
     if where.status is not None:
         query = query.where(Lot.status == where.status)
@@ -85,15 +128,48 @@ async def list_lots(session: AsyncSession, where: LotFilter) -> dict[str, Any]:
     total = await session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     order = (Lot.end_at, Lot.id) if where.soonest_first else (Lot.end_at.desc(), Lot.id.desc())
     rows = await session.execute(query.order_by(*order).offset((where.page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
-    return {
-        "items": [_summary(row.Lot, row.Property, row.court_code, row.court_name) for row in rows],
-        "page": where.page,
-        "page_size": PAGE_SIZE,
-        "total": total or 0,
-    }
+    return LotPage(
+        [
+            msgspec.convert(
+                _summary_fields(row.Lot, row.Property, row.court_code, row.court_name), LotSummary
+            )
+            for row in rows
+        ],
+        where.page,
+        PAGE_SIZE,
+        total or 0,
+    )
 
 
-async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) -> dict[str, Any]:
+class FileRef(msgspec.Struct, frozen=True):
+    kind: str  # photo | document
+    name: str
+    content_type: str
+    url: str
+
+
+class LotDetail(LotSummary, frozen=True, kw_only=True):
+    """A lot with its live part: price, leader and end from the engine while it holds the lot,
+    from the record after."""
+
+    description: str
+    registrants: int
+    price: int | None
+    leader_code: str | None
+    end_ms: int
+    bid_count: int
+    files: list[FileRef]
+
+    @property
+    def photos(self) -> list[FileRef]:
+        return [f for f in self.files if f.kind == "photo"]
+
+    @property
+    def documents(self) -> list[FileRef]:
+        return [f for f in self.files if f.kind != "photo"]
+
+
+async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) -> LotDetail:
     """One query for the record (counts and the winner's code as subqueries), one for the
     files, and the engine's snapshot while it holds the lot: the lot page is the busiest page."""
     registrants = (
@@ -111,28 +187,24 @@ async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) 
     if row is None:
         raise NotFound("no such lot")
     lot, prop = row.Lot, row.Property
-    body = _summary(lot, prop, row.court_code, row.court_name)
-    body["description"] = prop.description
-    body["registrants"] = row.registrants
-    body.update(await _live_part(engine, lot, row.bid_count, row.winner_code))
+    fields = _summary_fields(lot, prop, row.court_code, row.court_name)
+    fields.update(await _live_part(engine, lot, row.bid_count, row.winner_code))
     files = await session.scalars(
         sa.select(PropertyFile).where(PropertyFile.property_id == prop.id).order_by(PropertyFile.id)
     )
-    body["files"] = [
-        {
-            "kind": f.kind.value,
-            "name": f.original_name,
-            "content_type": f.content_type,
-            "url": f"/files/{f.stored_name}",
-        }
-        for f in files
-    ]
-    return body
+    return LotDetail(
+        **fields,  # type: ignore[arg-type]
+        description=prop.description,
+        registrants=row.registrants,
+        files=[
+            FileRef(f.kind.value, f.original_name, f.content_type, f"/files/{f.stored_name}") for f in files
+        ],
+    )
 
 
 async def _live_part(
     engine: BiddingEngine, lot: Lot, bid_count: int, winner_code: str | None
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Price, leader and end from the engine while it holds the lot; from the record after."""
     snapshot = await engine.snapshot(lot.id) if lot.status in (LotStatus.LIVE, LotStatus.SUSPENDED) else None
     if snapshot is not None:
@@ -193,3 +265,61 @@ async def recorded_lot(session: AsyncSession, lot_id: int) -> RecordedLot:
         int(end.timestamp() * 1000),
         row.bid_count or 0,
     )
+
+
+class NoticeRef(msgspec.Struct, frozen=True):
+    id: int
+    title_zh: str
+    title_en: str
+    published_at: dt.datetime
+
+
+class LotPageView(msgspec.Struct, frozen=True):
+    """Everything every visitor of a lot page sees: the record, the bid history, the notices."""
+
+    lot: LotDetail
+    bids: list[PublicBid]
+    notices: list[NoticeRef]
+
+
+HISTORY_ON_PAGE = 500
+
+
+async def lot_page_view(session: AsyncSession, engine: BiddingEngine, lot_id: int) -> LotPageView:
+    lot = await lot_detail(session, engine, lot_id)
+    notices = await session.execute(
+        sa.select(Announcement.id, Announcement.title_zh, Announcement.title_en, Announcement.published_at)
+        .where(Announcement.lot_id == lot_id, Announcement.kind.in_(PUBLIC_KINDS))
+        .order_by(Announcement.published_at)
+    )
+    return LotPageView(
+        lot,
+        await public_bids(session, lot_id, limit=HISTORY_ON_PAGE),
+        [NoticeRef(row.id, row.title_zh, row.title_en, row.published_at) for row in notices],
+    )
+
+
+class LotPlace(msgspec.Struct, frozen=True):
+    """Whose lot it is: the case it sells for and the court acting on it."""
+
+    case_id: int
+    court_id: int
+
+
+async def lot_place(session: AsyncSession, lot_id: int) -> LotPlace | None:
+    row = (
+        await session.execute(
+            sa.select(Property.case_id, EnforcementCase.court_id)
+            .join(Lot, Lot.property_id == Property.id)
+            .join(EnforcementCase, EnforcementCase.id == Property.case_id)
+            .where(Lot.id == lot_id)
+        )
+    ).first()
+    return None if row is None else LotPlace(row.case_id, row.court_id)
+
+
+async def require_public_lot(session: AsyncSession, lot_id: int) -> None:
+    """NotFound unless the lot exists and is public (not a draft)."""
+    status = await session.scalar(sa.select(Lot.status).where(Lot.id == lot_id))
+    if status is None or status is LotStatus.DRAFT:
+        raise NotFound("no such lot")

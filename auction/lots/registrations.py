@@ -4,6 +4,7 @@ go through `auction.bidding`."""
 
 from __future__ import annotations
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -195,13 +196,60 @@ async def apply_payment_event(
     return registration
 
 
-async def own_registration(session: AsyncSession, user: User, lot_id: int) -> Registration | None:
-    return await session.scalar(
-        sa.select(Registration).where(Registration.lot_id == lot_id, Registration.user_id == user.id)
+class OwnRegistration(msgspec.Struct, frozen=True):
+    """A bidder's own registration for one lot, as their lot page shows it."""
+
+    registration_id: int
+    bidder_code: str
+    deposit_status: str
+    payment_id: str | None
+
+
+async def own_registration(session: AsyncSession, user: User, lot_id: int) -> OwnRegistration | None:
+    row = (
+        await session.execute(
+            sa.select(Registration, Payment.public_id)
+            .outerjoin(Payment, Payment.registration_id == Registration.id)
+            .where(Registration.lot_id == lot_id, Registration.user_id == user.id)
+        )
+    ).first()
+    if row is None:
+        return None
+    registration, payment_id = row
+    return OwnRegistration(
+        registration.id, registration.bidder_code, registration.deposit_status.value, payment_id
     )
 
 
-async def my_registrations(session: AsyncSession, user: User) -> list[dict[str, object]]:
+class DepositView(msgspec.Struct, frozen=True):
+    amount: int
+    status: str
+    payment_id: str | None
+
+
+class MyRegistration(msgspec.Struct, frozen=True):
+    """One line of "my auctions": the lot, the bidder's code and deposit, and how it ended."""
+
+    registration_id: int
+    lot_id: int
+    title: str
+    bidder_code: str
+    priority_rank: int | None
+    lot_status: str
+    deposit: DepositView
+    outcome: str | None  # won | lost | failed | cancelled, once the lot has one
+    result_price: int | None  # the price the bidder won at
+
+
+def _outcome(lot: Lot, registration: Registration) -> str | None:
+    if lot.status in (LotStatus.SOLD, LotStatus.SETTLED, LotStatus.DEFAULTED):
+        return "won" if lot.winner_registration_id == registration.id else "lost"
+    if lot.status in (LotStatus.FAILED, LotStatus.CANCELLED):
+        return lot.status.value
+    return None
+
+
+async def my_registrations(session: AsyncSession, user: User) -> list[MyRegistration]:
     rows = await session.execute(
         sa.select(Registration, Lot, Property.title, Payment.public_id)
         .join(Lot, Lot.id == Registration.lot_id)
@@ -212,26 +260,18 @@ async def my_registrations(session: AsyncSession, user: User) -> list[dict[str, 
     )
     result = []
     for registration, lot, title, payment_id in rows:
-        outcome = None
-        if lot.status in (LotStatus.SOLD, LotStatus.SETTLED, LotStatus.DEFAULTED):
-            outcome = "won" if lot.winner_registration_id == registration.id else "lost"
-        elif lot.status in (LotStatus.FAILED, LotStatus.CANCELLED):
-            outcome = lot.status.value
+        outcome = _outcome(lot, registration)
         result.append(
-            {
-                "registration_id": registration.id,
-                "lot_id": lot.id,
-                "title": title,
-                "bidder_code": registration.bidder_code,
-                "priority_rank": registration.priority_rank,
-                "lot_status": lot.status.value,
-                "deposit": {
-                    "amount": registration.deposit_amount,
-                    "status": registration.deposit_status.value,
-                    "payment_id": payment_id,
-                },
-                "outcome": outcome,
-                "result_price": lot.result_price if outcome == "won" else None,
-            }
+            MyRegistration(
+                registration.id,
+                lot.id,
+                title,
+                registration.bidder_code,
+                registration.priority_rank,
+                lot.status.value,
+                DepositView(registration.deposit_amount, registration.deposit_status.value, payment_id),
+                outcome,
+                lot.result_price if outcome == "won" else None,
+            )
         )
     return result

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +13,18 @@ from auction.notifications.dispatcher import KIND_ZH
 from core.db import utcnow
 
 
-async def inbox(session: AsyncSession, user: User, *, unread_only: bool = False) -> list[dict[str, Any]]:
+class InboxItem(msgspec.Struct, frozen=True):
+    id: int
+    case_id: int
+    case_number: str
+    kind: str
+    label: str  # the node's name in Chinese (what the text message says)
+    detail: str
+    at: str
+    read: bool
+
+
+async def inbox(session: AsyncSession, user: User, *, unread_only: bool = False) -> list[InboxItem]:
     query = (
         sa.select(Notification, TimelineEvent, EnforcementCase.case_number)
         .join(TimelineEvent, TimelineEvent.id == Notification.timeline_event_id)
@@ -26,16 +36,16 @@ async def inbox(session: AsyncSession, user: User, *, unread_only: bool = False)
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     return [
-        {
-            "id": n.id,
-            "case_id": n.case_id,
-            "case_number": number,
-            "kind": e.kind.value,
-            "label": KIND_ZH.get(e.kind.value, e.kind.value),
-            "detail": e.detail,
-            "at": e.at.isoformat(),
-            "read": n.read_at is not None,
-        }
+        InboxItem(
+            n.id,
+            n.case_id,
+            number,
+            e.kind.value,
+            KIND_ZH.get(e.kind.value, e.kind.value),
+            e.detail,
+            e.at.isoformat(),
+            n.read_at is not None,
+        )
         for n, e, number in await session.execute(query)
     ]
 

@@ -11,11 +11,11 @@ from http import HTTPStatus
 from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from websockets.asyncio.server import ServerConnection
 from websockets.http11 import Request, Response
 
 from auction.accounts.users import token_hash, user_for_token
+from core.db import DbSessions
 from web.auth import SESSION_COOKIE
 
 
@@ -49,9 +49,7 @@ def _token(request: Request) -> tuple[str | None, bool]:
     return None, False
 
 
-async def identify(
-    sessions: async_sessionmaker[AsyncSession], connection: ServerConnection, request: Request
-) -> Caller | Response:
+async def identify(sessions: DbSessions, connection: ServerConnection, request: Request) -> Caller | Response:
     """Who opens this connection, or the HTTP answer that refuses it."""
     sock = connection.transport.get_extra_info("socket") if connection.transport else None
     if sock is not None:

@@ -12,12 +12,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from auction.lots.bid_log import public_bids
 from auction.lots.public import recorded_lot
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.results import Snapshot as EngineSnapshot
+from core.db import DbSessions
 from web.gateway.messages import BidEvent, Snapshot
 
 
@@ -57,7 +56,7 @@ class Snapshots:
     def __init__(
         self,
         engine: BiddingEngine,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: DbSessions,
         watchers: Callable[[int], int],
     ) -> None:
         self.engine = engine

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 from starlette.routing import Route
 
 from auction.accounts import users as accounts
@@ -11,6 +11,7 @@ from auction.enums import Role
 from auction.models import User
 from web.auth import bearer_token, require_user, sign_in
 from web.jsonbody import Body, read_json
+from web.responses import json_response
 from web.state import app_state
 
 
@@ -33,7 +34,7 @@ def user_json(user: User) -> dict[str, object]:
     return body
 
 
-async def sign_up(request: Request) -> JSONResponse:
+async def sign_up(request: Request) -> Response:
     body = await read_json(request, SignUp)
     state = app_state(request)
     new = accounts.NewUser(
@@ -45,30 +46,30 @@ async def sign_up(request: Request) -> JSONResponse:
     )
     async with state.sessions.begin() as session:
         user = await accounts.create_user(session, new, secret_key=state.settings.secret_key)
-        return JSONResponse(user_json(user), status_code=201)
+        return json_response(user_json(user), status_code=201)
 
 
-async def create_token(request: Request) -> JSONResponse:
+async def create_token(request: Request) -> Response:
     body = await read_json(request, Credentials)
     async with app_state(request).sessions.begin() as session:
         user = await sign_in(request, session, body.username, body.password)
         token, expires_at = await accounts.issue_token(session, user)
-    return JSONResponse({"token": token, "expires_at": expires_at.isoformat()}, status_code=201)
+    return json_response({"token": token, "expires_at": expires_at.isoformat()}, status_code=201)
 
 
-async def revoke_current_token(request: Request) -> JSONResponse:
+async def revoke_current_token(request: Request) -> Response:
     async with app_state(request).sessions.begin() as session:
         await require_user(request, session)
         token = bearer_token(request)
         assert token is not None  # require_user succeeded, so a bearer token was sent
         await accounts.revoke_token(session, token)
-    return JSONResponse({"revoked": True})
+    return json_response({"revoked": True})
 
 
-async def me(request: Request) -> JSONResponse:
+async def me(request: Request) -> Response:
     async with app_state(request).sessions() as session:
         user = await require_user(request, session)
-    return JSONResponse(user_json(user))
+    return json_response(user_json(user))
 
 
 routes = [

@@ -9,16 +9,17 @@ from __future__ import annotations
 import re
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from auction.errors import NotFound
 from auction.lots import registrations
 from auction.lots.payments import SandboxProvider, WebhookProvider
 from web.auth import require_user
-from web.jsonbody import Body, read_json
+from web.bodies import read_limited
+from web.jsonbody import MAX_BODY_BYTES, Body, read_json
+from web.params import path_id
 from web.responses import json_response
-from web.routes.court import path_id
 from web.state import app_state
 
 PAYMENT_ID = re.compile(r"^pay_[0-9a-f]{24}$")
@@ -33,7 +34,7 @@ class ProxyBody(Body):
     max_amount: int
 
 
-async def register(request: Request) -> JSONResponse:
+async def register(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
     state = app_state(request)
     provider = SandboxProvider.name if state.profile.payment_simulator else WebhookProvider.name
@@ -50,10 +51,10 @@ async def register(request: Request) -> JSONResponse:
                 "payment_id": payment.public_id,
             },
         }
-    return JSONResponse(body, status_code=201)
+    return json_response(body, status_code=201)
 
 
-async def simulate_paid(request: Request) -> JSONResponse:
+async def simulate_paid(request: Request) -> Response:
     state = app_state(request)
     if not state.profile.payment_simulator:
         raise NotFound("the payment simulator exists only under the sandbox profile")
@@ -63,19 +64,20 @@ async def simulate_paid(request: Request) -> JSONResponse:
     async with state.sessions() as session:
         user = await require_user(request, session)
     registration = await registrations.confirm_deposit(state.sessions, state.engine, payment_id, payer=user)
-    return JSONResponse({"status": registration.deposit_status.value})
+    return json_response({"status": registration.deposit_status.value})
 
 
-async def payment_webhook(request: Request) -> JSONResponse:
+async def payment_webhook(request: Request) -> Response:
     state = app_state(request)
     if state.settings.payment_webhook_secret is None:
         raise NotFound("no webhook provider is configured")
     provider = WebhookProvider(state.settings.payment_webhook_secret)
-    event = provider.verify({k.lower(): v for k, v in request.headers.items()}, await request.body())
+    body = await read_limited(request, MAX_BODY_BYTES)
+    event = provider.verify({k.lower(): v for k, v in request.headers.items()}, body)
     registration = await registrations.apply_payment_event(state.sessions, state.engine, provider.name, event)
     if registration is None:
-        return JSONResponse({"received": True, "applied": False})
-    return JSONResponse({"received": True, "applied": True, "status": registration.deposit_status.value})
+        return json_response({"received": True, "applied": False})
+    return json_response({"received": True, "applied": True, "status": registration.deposit_status.value})
 
 
 async def place_bid(request: Request) -> Response:
@@ -88,7 +90,7 @@ async def place_bid(request: Request) -> Response:
     return json_response(reply, status_code=201 if reply.accepted else 409)
 
 
-async def set_proxy(request: Request) -> JSONResponse:
+async def set_proxy(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
     body = await read_json(request, ProxyBody)
     state = app_state(request)
@@ -96,8 +98,8 @@ async def set_proxy(request: Request) -> JSONResponse:
         user = await require_user(request, session)
     reply = await state.bids.proxy(user.id, lot_id, body.max_amount)
     if not reply.accepted:
-        return JSONResponse({"error": {"code": reply.code, "message": reply.message}}, status_code=409)
-    return JSONResponse(
+        return json_response({"error": {"code": reply.code, "message": reply.message}}, status_code=409)
+    return json_response(
         {
             "max_amount": reply.max_amount,
             "price": reply.price,
@@ -107,10 +109,10 @@ async def set_proxy(request: Request) -> JSONResponse:
     )
 
 
-async def my_registrations(request: Request) -> JSONResponse:
+async def my_registrations(request: Request) -> Response:
     async with app_state(request).sessions() as session:
         user = await require_user(request, session)
-        return JSONResponse(await registrations.my_registrations(session, user))
+        return json_response(await registrations.my_registrations(session, user))
 
 
 routes = [

@@ -6,30 +6,23 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from auction.cases import registry as cases
 from auction.enums import Category
-from auction.errors import NotFound
 from auction.lots import after_sale
 from auction.lots import control as lot_control
 from auction.lots import listing as lots
 from auction.models import Claim, EnforcementCase, Lot, Property, User
+from core.db import DbSession
 from settlement.enums import ClaimKind, DebtorKind
 from web.auth import require_user
-from web.jsonbody import Body, read_json
-from web.params import is_number
+from web.jsonbody import Body, read_json, read_json_or
+from web.params import path_id
+from web.responses import json_response
 from web.state import app_state
-
-
-def path_id(request: Request, name: str) -> int:
-    raw = request.path_params[name]
-    if not is_number(raw) or len(raw) > 18:
-        raise NotFound(f"no such {name.removesuffix('_id')}")
-    return int(raw)
 
 
 class Debtor(Body):
@@ -137,17 +130,17 @@ def lot_json(lot: Lot) -> dict[str, Any]:
     }
 
 
-async def create_case(request: Request) -> JSONResponse:
+async def create_case(request: Request) -> Response:
     body = await read_json(request, CaseBody)
     state = app_state(request)
     async with state.sessions.begin() as session:
         user = await require_user(request, session)
         new = cases.NewCase(body.case_number, body.debtor.name, body.debtor.kind, body.debtor.id_number)
         case = await cases.create_case(session, user, new, secret_key=state.settings.secret_key)
-        return JSONResponse(case_json(case), status_code=201)
+        return json_response(case_json(case), status_code=201)
 
 
-async def add_claim(request: Request) -> JSONResponse:
+async def add_claim(request: Request) -> Response:
     case_id = path_id(request, "case_id")
     body = await read_json(request, ClaimBody)
     async with app_state(request).sessions.begin() as session:
@@ -162,10 +155,10 @@ async def add_claim(request: Request) -> JSONResponse:
             body.seized_at,
         )
         claim = await cases.add_claim(session, user, case_id, new)
-        return JSONResponse(claim_json(claim), status_code=201)
+        return json_response(claim_json(claim), status_code=201)
 
 
-async def add_property(request: Request) -> JSONResponse:
+async def add_property(request: Request) -> Response:
     body = await read_json(request, PropertyBody)
     async with app_state(request).sessions.begin() as session:
         user = await require_user(request, session)
@@ -173,10 +166,10 @@ async def add_property(request: Request) -> JSONResponse:
             body.case_id, body.title, body.category, body.description, body.appraised_value
         )
         prop = await cases.add_property(session, user, new)
-        return JSONResponse(property_json(prop), status_code=201)
+        return json_response(property_json(prop), status_code=201)
 
 
-async def create_lot(request: Request) -> JSONResponse:
+async def create_lot(request: Request) -> Response:
     body = await read_json(request, LotBody)
     state = app_state(request)
     async with state.sessions.begin() as session:
@@ -192,16 +185,16 @@ async def create_lot(request: Request) -> JSONResponse:
             body.balance_deadline_days,
         )
         lot = await lots.create_lot(session, user, state.profile, new)
-        return JSONResponse(lot_json(lot), status_code=201)
+        return json_response(lot_json(lot), status_code=201)
 
 
-async def publish_lot(request: Request) -> JSONResponse:
+async def publish_lot(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
     state = app_state(request)
     async with state.sessions.begin() as session:
         user = await require_user(request, session)
         announcement = await lots.publish_lot(session, user, state.profile, lot_id)
-        return JSONResponse({"status": "announced", "announcement_id": announcement.id})
+        return json_response({"status": "announced", "announcement_id": announcement.id})
 
 
 async def delete_draft(request: Request) -> Response:
@@ -213,54 +206,53 @@ async def delete_draft(request: Request) -> Response:
     return Response(status_code=204)
 
 
-async def add_priority_holder(request: Request) -> JSONResponse:
+async def add_priority_holder(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
     body = await read_json(request, PriorityHolderBody)
     async with app_state(request).sessions.begin() as session:
         user = await require_user(request, session)
         holder = await lots.add_priority_holder(session, user, lot_id, body.user_id, body.rank)
-        return JSONResponse(
+        return json_response(
             {"id": holder.id, "lot_id": lot_id, "user_id": holder.user_id, "rank": holder.rank},
             status_code=201,
         )
 
 
-def control(action: str) -> Callable[[Request], Awaitable[JSONResponse]]:
-    async def endpoint(request: Request) -> JSONResponse:
+def control(action: str) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
         lot_id = path_id(request, "lot_id")
-        raw = await request.body()
-        reason = (await read_json(request, ReasonBody)).reason if raw.strip() else ""
+        reason = (await read_json_or(request, ReasonBody, ReasonBody())).reason
         state = app_state(request)
         async with state.sessions.begin() as session:
             user = await require_user(request, session)
             lot = await lot_control.control_lot(session, state.engine, user, lot_id, action, reason)
-            return JSONResponse({"id": lot.id, "status": lot.status.value})
+            return json_response({"id": lot.id, "status": lot.status.value})
 
     return endpoint
 
 
 def after_sale_action(
-    action: Callable[[AsyncSession, User, int], Awaitable[Lot]],
-) -> Callable[[Request], Awaitable[JSONResponse]]:
+    action: Callable[[DbSession, User, int], Awaitable[Lot]],
+) -> Callable[[Request], Awaitable[Response]]:
     """`balance-paid` and `default`: a court action on a sold lot that answers with its status."""
 
-    async def endpoint(request: Request) -> JSONResponse:
+    async def endpoint(request: Request) -> Response:
         lot_id = path_id(request, "lot_id")
         async with app_state(request).sessions.begin() as session:
             user = await require_user(request, session)
             lot = await action(session, user, lot_id)
-            return JSONResponse({"id": lot.id, "status": lot.status.value})
+            return json_response({"id": lot.id, "status": lot.status.value})
 
     return endpoint
 
 
-async def next_round(request: Request) -> JSONResponse:
+async def next_round(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
     state = app_state(request)
     async with state.sessions.begin() as session:
         user = await require_user(request, session)
         lot = await lots.next_round(session, user, state.profile, lot_id)
-        return JSONResponse(lot_json(lot), status_code=201)
+        return json_response(lot_json(lot), status_code=201)
 
 
 routes = [

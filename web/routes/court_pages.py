@@ -18,8 +18,8 @@ from auction.models import User
 from web.auth import optional_user
 from web.formatting import CST
 from web.labels import CATEGORIES, CLAIM_KINDS
+from web.params import path_id
 from web.rendering import render
-from web.routes.court import path_id
 from web.state import app_state
 
 

@@ -1,59 +1,48 @@
-"""Public disclosure endpoints: announcements, the dishonest persons list, statistics, and
-case timelines for the parties."""
+"""Public disclosure endpoints: announcements, statistics, and case timelines for the parties."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 from starlette.routing import Route
 
-from auction.disclosure import announcements as disclosure
+from auction.disclosure import announcements as notices
 from auction.disclosure import lookup
 from auction.disclosure import stats as platform
-from auction.errors import NotFound, ValidationFailed
-from auction.models import Announcement
+from auction.errors import ValidationFailed
 from web.auth import require_user
-from web.params import is_number
-from web.routes.court import path_id
+from web.params import is_number, page_number, path_id
+from web.responses import json_response
 from web.state import app_state
 
 
-def page_of(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    if not is_number(raw) or not 1 <= int(raw) <= 10_000:
-        raise ValidationFailed("page is a whole number from 1", fields={"page": "invalid_value"})
-    return int(raw)
-
-
-async def announcements(request: Request) -> JSONResponse:
+async def announcements(request: Request) -> Response:
     lot = request.query_params.get("lot_id")
     if lot is not None and not is_number(lot):
         raise ValidationFailed("lot_id is a whole number", fields={"lot_id": "invalid_value"})
+    page = page_number(request)
     async with app_state(request).sessions() as session:
-        return JSONResponse(
-            await disclosure.list_announcements(session, page_of(request), int(lot) if lot else None)
+        return json_response(
+            await notices.list_announcements(session, page, lot_id=int(lot) if lot else None)
         )
 
 
-async def announcement(request: Request) -> JSONResponse:
+async def announcement(request: Request) -> Response:
     announcement_id = path_id(request, "announcement_id")
     async with app_state(request).sessions() as session:
-        found = await session.get(Announcement, announcement_id)
-        if found is None or found.kind.value == "priority_notice":
-            raise NotFound("no such announcement")
-        return JSONResponse(disclosure.announcement_json(found))
+        return json_response(await notices.public_announcement(session, announcement_id))
 
 
-async def stats(request: Request) -> JSONResponse:
+async def stats(request: Request) -> Response:
     async with app_state(request).sessions() as session:
-        return JSONResponse(await platform.platform_stats(session))
+        return json_response(await platform.platform_stats(session))
 
 
-async def timeline(request: Request) -> JSONResponse:
+async def timeline(request: Request) -> Response:
     case_id = path_id(request, "case_id")
     async with app_state(request).sessions() as session:
         user = await require_user(request, session)
-        return JSONResponse(await lookup.case_timeline(session, user, case_id))
+        return json_response(await lookup.case_timeline(session, user, case_id))
 
 
 routes = [

@@ -1,23 +1,21 @@
-"""Uploading property photos and documents, and serving them back safely."""
+"""Uploading property photos and documents, and serving them (and clue attachments) back safely."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from auction.cases.files import MAX_BYTES, store_file, stored_path
+from auction.cases.files import MAX_BYTES, served_file, store_file
 from auction.enums import FileKind
-from auction.errors import NotFound, ValidationFailed
+from auction.errors import ValidationFailed
 from auction.models import PropertyFile
-from web.auth import require_user
-from web.params import is_number
-from web.routes.court import path_id
+from web.auth import optional_user, require_user
+from web.bodies import read_upload
+from web.params import path_id
+from web.rendering import may_be_signed_in
+from web.responses import json_response
 from web.state import app_state
-
-MULTIPART_OVERHEAD = 64 * 1024
 
 
 def file_json(row: PropertyFile) -> dict[str, object]:
@@ -33,47 +31,51 @@ def file_json(row: PropertyFile) -> dict[str, object]:
     }
 
 
-async def upload(request: Request) -> JSONResponse:
+async def upload(request: Request) -> Response:
     property_id = path_id(request, "property_id")
-    declared = request.headers.get("content-length", "")
-    if is_number(declared) and int(declared) > max(MAX_BYTES.values()) + MULTIPART_OVERHEAD:
-        raise ValidationFailed("the upload is too large", fields={"file": "too_large"})
     state = app_state(request)
-    async with state.sessions.begin() as session:
+    async with state.sessions() as session:
         user = await require_user(request, session)  # before reading the body: no anonymous uploads
-        async with request.form(max_files=1, max_fields=5) as form:
-            upload_file, kind_raw = form.get("file"), form.get("kind", "photo")
-            if not isinstance(upload_file, UploadFile):
-                raise ValidationFailed("send the file as multipart field 'file'", fields={"file": "required"})
-            try:
-                kind = FileKind(str(kind_raw))
-            except ValueError:
-                raise ValidationFailed(
-                    "kind is photo or document", fields={"kind": "invalid_choice"}
-                ) from None
-            content = await upload_file.read(MAX_BYTES[kind] + 1)
-            row = await store_file(
-                session, user, state.settings.data_dir, property_id, kind, upload_file.filename or "", content
-            )
-        return JSONResponse(file_json(row), status_code=201)
+    # The body streams in before any transaction opens, so a slow upload holds no connection.
+    sent = await read_upload(request, max_file_bytes=max(MAX_BYTES.values()), max_fields=5)
+    if sent.filename is None:
+        raise ValidationFailed("send the file as multipart field 'file'", fields={"file": "required"})
+    try:
+        kind = FileKind(sent.fields.get("kind", "photo"))
+    except ValueError:
+        raise ValidationFailed("kind is photo or document", fields={"kind": "invalid_choice"}) from None
+    async with state.sessions.begin() as session:
+        row = await store_file(
+            session,
+            user,
+            state.settings.data_dir,
+            property_id,
+            kind,
+            sent.filename,
+            sent.content[: MAX_BYTES[kind] + 1],
+        )
+        return json_response(file_json(row), status_code=201)
 
 
 async def serve_file(request: Request) -> Response:
     state = app_state(request)
-    path = stored_path(state.settings.data_dir, request.path_params["stored_name"])
     async with state.sessions() as session:
-        row = await session.scalar(sa.select(PropertyFile).where(PropertyFile.stored_name == path.name))
-    if row is None or not path.is_file():
-        raise NotFound("no such file")
-    disposition = "inline" if row.content_type.startswith("image/") else "attachment"
+        viewer = await optional_user(request, session) if may_be_signed_in(request) else None
+        found = await served_file(
+            session, state.settings.data_dir, request.path_params["stored_name"], viewer
+        )
+    disposition = "inline" if found.content_type.startswith("image/") else "attachment"
     return FileResponse(
-        path,
-        media_type=row.content_type,
+        found.path,
+        media_type=found.content_type,
         headers={
             "x-content-type-options": "nosniff",
             "content-security-policy": "default-src 'none'; sandbox",
-            "content-disposition": f'{disposition}; filename="file-{row.id}.{path.suffix.lstrip(".")}"',
-            "cache-control": "public, max-age=86400, immutable",
+            "content-disposition": f'{disposition}; filename="{found.download_name}"',
+            # A clue's attachment is the court's and its reporter's: never in a shared cache.
+            "cache-control": "public, max-age=86400, immutable"
+            if found.download_name.startswith("file-")
+            else "private, no-store",
         },
     )
 

@@ -1,83 +1,83 @@
-"""Public lot pages of the API: `/api/v1/lots` and `/api/v1/lots/{id}`."""
+"""Public lot pages of the API: `/api/v1/lots`, `/api/v1/lots/{id}`, and the public bid log
+`/api/v1/lots/{id}/bids` with its check `/api/v1/lots/{id}/bids/verify`."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 from starlette.routing import Route
 
-from auction.enums import Category, LotStatus
-from auction.errors import ValidationFailed
-from auction.lots.public import LotFilter, list_lots, lot_detail
-from web.params import has_nul, is_number
-from web.routes.bids import lot_id_of
+from auction.errors import NotFound
+from auction.lots.bid_log import check_chain, public_bids, published_head
+from auction.lots.public import list_lots, lot_detail, require_public_lot
+from auction.lots.transitions import ms_to_datetime
+from web.params import is_number, path_id
+from web.queries import lot_filter
+from web.responses import json_response
 from web.state import app_state
 
+MAX_BIDS_PAGE = 1_000
 
-def lot_filter(
-    request: Request,
-    *,
-    price_unit: int = 1,
-    statuses: tuple[LotStatus, ...] = (),
-    soonest_first: bool = False,
-) -> LotFilter:
-    """The list's query parameters; prices are fen in the API (price_unit 1), yuan on pages (100)."""
-    params = request.query_params
-    errors = {}
-    if has_nul(*params.values()):
-        errors["query"] = "nul_character"
-    status = category = None
-    if params.get("status"):
-        try:
-            status = LotStatus(params["status"])
-        except ValueError:
-            errors["status"] = "invalid_choice"
-    if params.get("category"):
-        try:
-            category = Category(params["category"])
-        except ValueError:
-            errors["category"] = "invalid_choice"
-    page_raw = params.get("page", "1")
-    if not is_number(page_raw) or not 1 <= int(page_raw) <= 10_000:
-        errors["page"] = "invalid_value"
-    prices: dict[str, int | None] = {}
-    for name in ("min_price", "max_price"):
-        raw = params.get(name, "")
-        if raw and (not is_number(raw) or len(raw) > 15):
-            errors[name] = "invalid_value"
-        prices[name] = int(raw) * price_unit if raw and name not in errors else None
-    query = params.get("q") or None
-    if query is not None and len(query) > 100:
-        errors["q"] = "too_long"
-    if errors:
-        raise ValidationFailed("invalid query parameters", fields=errors)
-    return LotFilter(
-        status,
-        category,
-        params.get("court") or None,
-        query,
-        int(page_raw),
-        prices["min_price"],
-        prices["max_price"],
-        statuses,
-        soonest_first,
+
+async def lots(request: Request) -> Response:
+    where = lot_filter(request)
+    async with app_state(request).sessions() as session:
+        return json_response(await list_lots(session, where))
+
+
+async def lot(request: Request) -> Response:
+    lot_id = path_id(request, "lot_id")
+    state = app_state(request)
+    async with state.sessions() as session:
+        return json_response(await lot_detail(session, state.engine, lot_id))
+
+
+async def bid_history(request: Request) -> Response:
+    """Oldest first; `after_seq` and `limit` page through a long log."""
+    lot_id = path_id(request, "lot_id")
+    after = request.query_params.get("after_seq", "0")
+    limit = request.query_params.get("limit", str(MAX_BIDS_PAGE))
+    async with app_state(request).sessions() as session:
+        await require_public_lot(session, lot_id)
+        if not is_number(after) or not is_number(limit) or not 1 <= int(limit) <= MAX_BIDS_PAGE:
+            raise NotFound("after_seq and limit are whole numbers; limit at most 1000")
+        rows = await public_bids(session, lot_id, after_seq=int(after), limit=int(limit))
+    return json_response(
+        [
+            {
+                "seq": row.seq,
+                "bidder_code": row.bidder_code,
+                "amount": row.amount,
+                "at": ms_to_datetime(row.at_ms).isoformat(),
+                "kind": row.kind,
+                "at_ms": row.at_ms,
+                "prev_hash": row.prev_hash,
+                "hash": row.hash,
+            }
+            for row in rows
+        ]
     )
 
 
-async def lots(request: Request) -> JSONResponse:
-    where = lot_filter(request)
+async def verify_bids(request: Request) -> Response:
+    lot_id = path_id(request, "lot_id")
     async with app_state(request).sessions() as session:
-        return JSONResponse(await list_lots(session, where))
-
-
-async def lot(request: Request) -> JSONResponse:
-    lot_id = lot_id_of(request)
-    state = app_state(request)
-    async with state.sessions() as session:
-        return JSONResponse(await lot_detail(session, state.engine, lot_id))
+        await require_public_lot(session, lot_id)
+        check = await check_chain(session, lot_id)
+        published = await published_head(session, lot_id)
+    body: dict[str, object] = {"head": check.head, "count": check.count, "valid": check.valid}
+    if not check.valid:
+        body["first_broken_seq"] = check.first_broken_seq
+        body["reason"] = check.reason
+    if published is not None:
+        body["published_head"] = published
+        body["valid"] = check.valid and published == check.head
+    return json_response(body)
 
 
 routes = [
     Route("/api/v1/lots", lots, methods=["GET"]),
     Route("/api/v1/lots/{lot_id}", lot, methods=["GET"]),
+    Route("/api/v1/lots/{lot_id}/bids", bid_history, methods=["GET"]),
+    Route("/api/v1/lots/{lot_id}/bids/verify", verify_bids, methods=["GET"]),
 ]

@@ -1,4 +1,5 @@
-"""Pages of a signed-in party: my auctions (bidder), my cases and allocation plans (creditor).
+"""Pages of a signed-in party: my auctions (bidder), the inbox, my cases and allocation plans
+(creditor).
 
 Reads only: every change on these pages goes through the JSON API (web/static/js/console.js
 sends the forms with the CSRF header), so the rules live in one place.
@@ -13,12 +14,13 @@ from starlette.routing import Route
 from auction.cases import allocation as distribution
 from auction.enums import Role
 from auction.lots import registrations
+from auction.notifications import inbox as notifications_inbox
 from settlement.plans import LineView, PlanView
 from web.auth import optional_user
 from web.charts import Bar, waterfall
 from web.i18n import N_
+from web.params import path_id
 from web.rendering import render, translator
-from web.routes.court import path_id
 from web.state import app_state
 
 # Why each line got what it got, in the words a creditor reads (the waterfall's rule codes).
@@ -97,7 +99,17 @@ async def plan_page(request: Request) -> Response:
     return render(request, "plan.html", context, current_user=user)
 
 
+async def inbox_page(request: Request) -> Response:
+    async with app_state(request).sessions() as session:
+        user = await optional_user(request, session)
+        if user is None:
+            return sign_in_first(request)
+        items = await notifications_inbox.inbox(session, user)
+    return render(request, "inbox.html", {"items": items}, current_user=user)
+
+
 routes = [
+    Route("/inbox", inbox_page, methods=["GET"]),
     Route("/me", my_auctions, methods=["GET"]),
     Route("/me/cases", my_cases, methods=["GET"]),
     Route("/plans/{plan_id}", plan_page, methods=["GET"]),

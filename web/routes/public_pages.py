@@ -9,14 +9,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from auction.disclosure import lists as enforcement
+from auction.disclosure import lists
 from auction.disclosure import stats as platform
+from auction.disclosure.lists import ListedCase, ListedDishonest, ListPage
 from auction.enums import LotStatus
 from auction.errors import NotFound, RateLimited, ValidationFailed
 from auction.lots.public import LotFilter, list_lots
 from web.i18n import N_
+from web.lookups import throttled_lookup
+from web.queries import LISTS, list_query
 from web.rendering import cached_for_the_crowd, form_data, render, translator
-from web.routes.enforcement import LISTS, list_query, throttled_lookup
 from web.state import app_state
 
 RESULT_STATUSES = (LotStatus.SOLD, LotStatus.SETTLED, LotStatus.DEFAULTED, LotStatus.FAILED)
@@ -34,11 +36,12 @@ async def results_page(request: Request) -> Response:
     page = int(raw) if raw.isdigit() and 0 < int(raw) <= 10_000 else 1
     async with app_state(request).sessions() as session:
         found = await list_lots(session, LotFilter(page=page, statuses=RESULT_STATUSES))
-    for lot in found["items"]:
-        price, start = lot["result_price"], lot["starting_price"]
-        lot["premium"] = (price - start) / start if price and start else None
-    pages = max(1, -(-int(found["total"]) // int(found["page_size"])))
-    return render(request, "results.html", {"lots": found["items"], "page": page, "pages": pages})
+    premiums = {
+        lot.id: (lot.result_price - lot.starting_price) / lot.starting_price if lot.result_price else None
+        for lot in found.items
+    }
+    context = {"lots": found.items, "premiums": premiums, "page": page, "pages": found.pages}
+    return render(request, "results.html", context)
 
 
 def percent_bar(value: float | None) -> float:
@@ -51,8 +54,8 @@ async def statistics_page(request: Request) -> Response:
         stats = await platform.platform_stats(session)
     _ = translator(request)
     rows = [
-        (_("Sold of the lots closed"), stats["sell_through_rate"], REPORTED["sell_through_rate"]),
-        (_("Average price above the starting price"), stats["average_premium"], REPORTED["average_premium"]),
+        (_("Sold of the lots closed"), stats.sell_through_rate, REPORTED["sell_through_rate"]),
+        (_("Average price above the starting price"), stats.average_premium, REPORTED["average_premium"]),
     ]
     bars = [
         {
@@ -75,12 +78,14 @@ async def disclosure_page(request: Request) -> Response:
     try:
         query = list_query(request, export=False)
     except ValidationFailed as exc:
-        errors, query = dict(exc.fields or {}), enforcement.ListQuery()
+        errors, query = dict(exc.fields or {}), lists.ListQuery()
     async with app_state(request).sessions() as session:
         if which == "dishonest":
-            found: dict[str, Any] = await enforcement.dishonest_list(session, query, export=False)
+            found: ListPage[ListedDishonest] | ListPage[ListedCase] = await lists.dishonest_list(
+                session, query
+            )
         else:
-            found = await enforcement.case_list(session, which, query, export=False)
+            found = await lists.case_list(session, which, query)
     return render_disclosure(
         request,
         422 if errors else 200,

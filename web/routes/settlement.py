@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import msgspec
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from auction.cases import allocation as distribution
 from settlement.enums import ObjectionStatus
 from settlement.waterfall import CostItem
 from web.auth import require_user
-from web.jsonbody import Body, read_json
+from web.jsonbody import Body, read_json, read_json_or
+from web.params import path_id
 from web.responses import json_response
-from web.routes.court import path_id
 from web.state import app_state
 
 
@@ -50,8 +50,7 @@ async def _plan_response(request: Request, plan_id: int, status_code: int = 200)
 
 async def compute(request: Request) -> Response:
     case_id = path_id(request, "case_id")
-    raw = await request.body()
-    body = await read_json(request, PlanBody) if raw.strip() else PlanBody()
+    body = await read_json_or(request, PlanBody, PlanBody())
     async with app_state(request).sessions.begin() as session:
         user = await require_user(request, session)
         costs = [CostItem(c.label, c.amount) for c in body.costs]
@@ -73,13 +72,13 @@ async def publish(request: Request) -> Response:
     return await _plan_response(request, plan_id)
 
 
-async def object_to(request: Request) -> JSONResponse:
+async def object_to(request: Request) -> Response:
     plan_id = path_id(request, "plan_id")
     body = await read_json(request, ObjectionBody)
     async with app_state(request).sessions.begin() as session:
         user = await require_user(request, session)
         objection = await distribution.file_objection(session, user, plan_id, body.reason, body.claim_ids)
-        return JSONResponse(
+        return json_response(
             {
                 "id": objection.id,
                 "plan_id": plan_id,
@@ -90,14 +89,14 @@ async def object_to(request: Request) -> JSONResponse:
         )
 
 
-async def resolve(request: Request) -> JSONResponse:
+async def resolve(request: Request) -> Response:
     objection_id = path_id(request, "objection_id")
     body = await read_json(request, ResolutionBody)
     async with app_state(request).sessions.begin() as session:
         user = await require_user(request, session)
         revised = {line.claim_id: line.allocated for line in body.lines}
         objection = await distribution.resolve_objection(session, user, objection_id, body.decision, revised)
-        return JSONResponse(
+        return json_response(
             {"id": objection.id, "status": objection.status.value, "plan_id": objection.plan_id}
         )
 
