@@ -22,12 +22,12 @@ from auction.lots.codes import new_bidder_code
 from auction.models import Claim, Court, DishonestPerson, EnforcementCase, Lot, Property, Registration, User
 from auction.rules import Listing, profile_for, validate_listing
 from core.db import utcnow
+from core.money import YUAN
 from core.settings import Settings
 from settlement.enums import ClaimKind, DebtorKind
 
 DEMO_COURT_CODE = "ZJHZXH"
 DEMO_COURT_NAME = "浙江省杭州市西湖区人民法院"
-YUAN = 100
 LIVE_MINUTES = {1: 7, 3: 12}  # lot index -> minutes until its end when the demo is seeded
 
 

@@ -1,4 +1,4 @@
-"""The vocabulary of the auction domain (values are what PROTOCOL.md puts on the wire)."""
+"""The vocabulary of the auction domain (values are what docs/api.md puts on the wire)."""
 
 from __future__ import annotations
 
@@ -42,12 +42,6 @@ class DepositStatus(enum.StrEnum):
     REFUNDED = "refunded"
     APPLIED = "applied"
     FORFEITED = "forfeited"
-
-
-class BidKind(enum.StrEnum):
-    MANUAL = "manual"
-    PROXY = "proxy"
-    PRIORITY = "priority"
 
 
 class CaseStatus(enum.StrEnum):

@@ -1,4 +1,4 @@
-"""The auction context's errors. Each carries a PROTOCOL.md code; `web` maps the class to an
+"""The auction context's errors. Each carries a docs/api.md code; `web` maps the class to an
 HTTP status in one place."""
 
 from __future__ import annotations

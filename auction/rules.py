@@ -1,6 +1,6 @@
 """The rule profiles, as data, and pure validation functions over them.
 
-Every number of RULES.md lives in a `RuleProfile` value here, not as a literal elsewhere.
+Every number of docs/rules.md lives in a `RuleProfile` value here, not as a literal elsewhere.
 The functions take plain values and return field-level error codes (an empty dict means
 the listing is lawful): no I/O, so every boundary is tested without services.
 
@@ -220,24 +220,3 @@ def registration_refusal(applicant: Applicant) -> str | None:
     if applicant.on_dishonest_list and applicant.category is Category.REAL_ESTATE:
         return "dishonest_person"
     return None
-
-
-def bid_amount_refusal(
-    *, starting_price: int, increment: int, current_price: int | None, amount: int, may_match: bool
-) -> str | None:
-    """The amount rule alone (the engine adds the others): None when the amount is valid.
-
-    The first bid may equal the starting price; every later bid is the current price plus a
-    whole multiple (≥ 1) of the increment, except that a priority holder may match it.
-    """
-    if amount <= 0:
-        return "invalid_amount"
-    if current_price is None:
-        if amount < starting_price:
-            return "too_low"
-        return None if (amount - starting_price) % increment == 0 else "invalid_amount"
-    if amount == current_price:
-        return None if may_match else "too_low"
-    if amount < current_price + increment:
-        return "too_low"
-    return None if (amount - current_price) % increment == 0 else "invalid_amount"

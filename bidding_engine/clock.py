@@ -1,4 +1,4 @@
-"""The engine clock: Redis `TIME`, the one clock that decides (PROTOCOL.md, Conventions)."""
+"""The engine clock: Redis `TIME`, the one clock that decides (docs/api.md, Conventions)."""
 
 from __future__ import annotations
 

@@ -7,26 +7,21 @@ raises `EngineUnavailable`: bidding fails closed.
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import AsyncIterator, Sequence
 from importlib import resources
 from typing import Any, Final, TypeGuard
 
 from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 from redis.commands.core import AsyncScript
-from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bidding_engine.batching import ScriptBatcher
+from bidding_engine.boundary import redis_boundary, text
 from bidding_engine.clock import engine_now_ms
-from bidding_engine.errors import EngineUnavailable, InvalidRequest, LotNotOpen
-from bidding_engine.keys import LotKeys, lot_keys
+from bidding_engine.errors import InvalidRequest, LotNotOpen
+from bidding_engine.presence import WatcherCounts
 from bidding_engine.results import (
-    BidKind,
-    BidRecord,
     BidResult,
     CloseResult,
     ControlResult,
@@ -36,11 +31,11 @@ from bidding_engine.results import (
     ProxyResult,
     Snapshot,
 )
+from bidding_engine.streams import BidStreams
+from core.money import is_amount
 
 SCRIPTS: Final = ("bid", "proxy", "open", "register", "control", "close", "snapshot", "restore")
-CONSUMER_GROUP: Final = "persisters"
 KEEP_AFTER_CLOSE_S: Final = 30 * 24 * 3600
-MAX_AMOUNT: Final = 10**15  # as common.lua
 CLIENT_BID_ID: Final = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 BIDDER_CODE: Final = re.compile(r"^[A-Za-z0-9]{1,16}$")
 
@@ -53,31 +48,17 @@ def _load(name: str) -> str:
     return resources.files("bidding_engine.lua").joinpath(f"{name}.lua").read_text()
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
-
-@contextlib.asynccontextmanager
-async def _redis_boundary() -> AsyncIterator[None]:
-    """Translate the client library's failures into the engine's own."""
-    try:
-        yield
-    except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
-        raise EngineUnavailable(f"the bidding engine cannot reach Redis: {exc}") from exc
-
-
 def _is_amount(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_AMOUNT
+    return is_amount(value)
 
 
-class BiddingEngine:
+class BiddingEngine(BidStreams, WatcherCounts):
     """One per process; cheap to share between tasks (the Redis client pools connections)."""
 
     def __init__(
         self, redis: AnyRedis, *, namespace: str, keep_after_close_s: int = KEEP_AFTER_CLOSE_S
     ) -> None:
-        self.redis = redis
-        self.namespace = namespace
+        super().__init__(redis, namespace)
         self.keep_after_close_s = keep_after_close_s
         common = _load("common")
         # register_script gives EVALSHA with a reload after NOSCRIPT (a restart or failover).
@@ -129,11 +110,8 @@ class BiddingEngine:
 
     async def now_ms(self) -> int:
         """The engine clock (Redis TIME)."""
-        async with _redis_boundary():
+        async with redis_boundary():
             return await engine_now_ms(self.redis)
-
-    def keys(self, lot_id: int) -> LotKeys:
-        return lot_keys(self.namespace, lot_id)
 
     def _script_keys(self, lot_id: int) -> list[bytes]:
         """KEYS then the events channel, encoded once per lot (they are on every call)."""
@@ -147,7 +125,7 @@ class BiddingEngine:
 
     async def _run(self, script: str, lot_id: int, *args: str | int) -> Any:
         *keys, channel = self._script_keys(lot_id)
-        async with _redis_boundary():
+        async with redis_boundary():
             return await self._batcher.call(script, keys, [channel, *args])
 
     async def open(self, lot: LotOpening) -> bool:
@@ -188,7 +166,7 @@ class BiddingEngine:
             raise InvalidRequest("client_bid_id must be 1–64 characters of letters, digits, '_-.:'")
         if not _is_amount(amount):
             return BidResult(accepted=False, code="invalid_amount")
-        parts = _text(await self._run("bid", lot_id, registration_id, amount, client_bid_id)).split("|")
+        parts = text(await self._run("bid", lot_id, registration_id, amount, client_bid_id)).split("|")
         if parts[0] == "1":
             return BidResult(accepted=True, seq=int(parts[1]), price=int(parts[2]), end_ms=int(parts[3]))
         return BidResult(accepted=False, code=parts[1])
@@ -196,7 +174,7 @@ class BiddingEngine:
     async def set_proxy(self, lot_id: int, registration_id: int, max_amount: object) -> ProxyResult:
         if not _is_amount(max_amount):
             return ProxyResult(accepted=False, code="invalid_amount")
-        parts = _text(await self._run("proxy", lot_id, registration_id, max_amount)).split("|")
+        parts = text(await self._run("proxy", lot_id, registration_id, max_amount)).split("|")
         if parts[0] == "1":
             return ProxyResult(
                 accepted=True,
@@ -208,7 +186,7 @@ class BiddingEngine:
         return ProxyResult(accepted=False, code=parts[1])
 
     async def _control(self, lot_id: int, action: str) -> ControlResult:
-        parts = _text(await self._run("control", lot_id, action)).split("|")
+        parts = text(await self._run("control", lot_id, action)).split("|")
         if parts[0] == "1":
             return ControlResult(accepted=True, status=EngineStatus(parts[1]), end_ms=int(parts[2]))
         return ControlResult(accepted=False, code=parts[1])
@@ -225,7 +203,7 @@ class BiddingEngine:
     async def close(self, lot_id: int) -> CloseResult:
         """Close the lot if its engine end has passed; idempotent from any number of callers."""
         reply = [
-            _text(part) if isinstance(part, bytes | str) else part
+            text(part) if isinstance(part, bytes | str) else part
             for part in await self._run("close", lot_id, self.keep_after_close_s)
         ]
         status, outcome, price, leader, code, end_ms, seq, now_ms, closed_now = reply
@@ -242,7 +220,7 @@ class BiddingEngine:
         )
 
     async def snapshot(self, lot_id: int) -> Snapshot | None:
-        flat = [_text(part) for part in await self._run("snapshot", lot_id)]
+        flat = [text(part) for part in await self._run("snapshot", lot_id)]
         fields = dict(zip(flat[::2], flat[1::2], strict=True))
         if "status" not in fields:
             return None
@@ -261,109 +239,8 @@ class BiddingEngine:
             outcome=fields.get("outcome") or None,
         )
 
-    async def bids_since(self, lot_id: int, since_seq: int = 0, limit: int | None = None) -> list[BidRecord]:
-        """Accepted bids with seq > since_seq, oldest first, straight from the lot's stream."""
-        async with _redis_boundary():
-            entries: Any = await self.redis.xrange(
-                self.keys(lot_id).bids, min=f"{since_seq + 1}-0", max="+", count=limit
-            )
-        return [_record(lot_id, entry_id, fields) for entry_id, fields in entries]
-
-    # -- presence: how many sockets watch a lot, over every gateway worker -----------------
-
-    async def report_watchers(
-        self, worker: str, counts: dict[int, int], gone: Sequence[int], ttl_s: int
-    ) -> None:
-        """Record this worker's watcher count of each lot it serves (kept `ttl_s`, so a dead
-        worker's counts fade) and forget the lots it no longer serves."""
-        async with _redis_boundary():
-            pipe = self.redis.pipeline(transaction=False)
-            for lot_id in gone:
-                _ = pipe.hdel(self.keys(lot_id).watchers, worker)  # queued; sent by execute()
-            for lot_id, count in counts.items():
-                key = self.keys(lot_id).watchers
-                _ = pipe.hset(key, worker, count)
-                _ = pipe.expire(key, ttl_s)
-            await pipe.execute()
-
-    async def watchers_elsewhere(self, lot_ids: Sequence[int], worker: str) -> dict[int, int]:
-        """For each lot, the watchers every other worker last reported."""
-        if not lot_ids:
-            return {}
-        async with _redis_boundary():
-            pipe = self.redis.pipeline(transaction=False)
-            for lot_id in lot_ids:
-                _ = pipe.hgetall(self.keys(lot_id).watchers)
-            replies = await pipe.execute()
-        return {
-            lot_id: sum(int(count) for name, count in reply.items() if _text(name) != worker)
-            for lot_id, reply in zip(lot_ids, replies, strict=True)
-        }
-
-    # -- the persisters' consumer group -------------------------------------------------
-
-    async def read_new(self, lot_ids: Sequence[int], consumer: str, count: int = 500) -> list[BidRecord]:
-        """Entries never delivered to any persister, for these lots (one round trip)."""
-        if not lot_ids:
-            return []
-        async with _redis_boundary():
-            pipe = self.redis.pipeline(transaction=False)
-            for lot_id in lot_ids:
-                # Queued on the pipeline; execute() below awaits them all in one round trip.
-                _ = pipe.xreadgroup(CONSUMER_GROUP, consumer, {self.keys(lot_id).bids: ">"}, count=count)
-            replies = await pipe.execute(raise_on_error=False)
-        records: list[BidRecord] = []
-        for lot_id, reply in zip(lot_ids, replies, strict=True):
-            if isinstance(reply, ResponseError):
-                continue  # the lot's stream expired or was never opened: nothing to persist
-            for _stream, entries in reply or []:
-                records += [_record(lot_id, entry_id, fields) for entry_id, fields in entries]
-        return records
-
-    async def claim_stale(
-        self, lot_id: int, consumer: str, min_idle_ms: int, count: int = 500
-    ) -> list[BidRecord]:
-        """Take over entries another persister received but never acknowledged (it died)."""
-        async with _redis_boundary():
-            try:
-                reply = await self.redis.xautoclaim(
-                    self.keys(lot_id).bids, CONSUMER_GROUP, consumer, min_idle_time=min_idle_ms, count=count
-                )
-            except ResponseError:
-                return []
-        return [_record(lot_id, entry_id, fields) for entry_id, fields in reply[1] if fields]
-
-    async def ack(self, lot_id: int, entry_ids: Sequence[str]) -> None:
-        if entry_ids:
-            async with _redis_boundary():
-                await self.redis.xack(self.keys(lot_id).bids, CONSUMER_GROUP, *entry_ids)
-
-    async def pending_count(self, lot_id: int) -> int:
-        async with _redis_boundary():
-            try:
-                summary = await self.redis.xpending(self.keys(lot_id).bids, CONSUMER_GROUP)
-            except ResponseError:
-                return 0
-        return int(summary["pending"])
-
 
 def _checked_code(code: str) -> str:
     if not BIDDER_CODE.match(code):
         raise InvalidRequest(f"a bidder code is 1–16 letters or digits, got {code!r}")
     return code
-
-
-def _record(lot_id: int, entry_id: bytes | str, raw: dict[Any, Any]) -> BidRecord:
-    fields = {_text(k): _text(v) for k, v in raw.items()}
-    return BidRecord(
-        lot_id=lot_id,
-        seq=int(fields["seq"]),
-        registration_id=int(fields["reg"]),
-        bidder_code=fields["code"],
-        amount=int(fields["amount"]),
-        kind=BidKind(fields["kind"]),
-        at_ms=int(fields["at_ms"]),
-        end_ms=int(fields["end_ms"]),
-        client_bid_id=fields["cbid"] or None,
-        entry_id=_text(entry_id),
-    )

@@ -18,6 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
+
 
 @dataclass(frozen=True, slots=True)
 class LotKeys:
@@ -50,6 +53,18 @@ def lot_keys(namespace: str, lot_id: int) -> LotKeys:
         events=f"{prefix}:events",
         watchers=f"{prefix}:watchers",
     )
+
+
+class KeyedRedis:
+    """A Redis client and the namespace every key of this deployment lives under: what each part
+    of the engine (scripts, streams, presence) starts from."""
+
+    def __init__(self, redis: Redis | RedisCluster, namespace: str) -> None:
+        self.redis = redis
+        self.namespace = namespace
+
+    def keys(self, lot_id: int) -> LotKeys:
+        return lot_keys(self.namespace, lot_id)
 
 
 def keepalive_channel(namespace: str) -> str:

@@ -65,7 +65,7 @@ ORDINARY_CLASS = 1_000_000_000  # as common.lua
 @dataclass(frozen=True, slots=True)
 class BidResult:
     accepted: bool
-    code: str | None = None  # the rejection code (PROTOCOL.md) when not accepted
+    code: str | None = None  # the rejection code (docs/api.md) when not accepted
     seq: int | None = None  # the bid's own number
     price: int | None = None  # the lot's price after the bid and any proxy replies
     end_ms: int | None = None

@@ -24,7 +24,6 @@ import socket
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -39,12 +38,6 @@ START_TIMEOUT_S: Final = 30.0
 
 class EmbeddedServiceError(RuntimeError):
     """An embedded service could not be started; the message says why and where its log is."""
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceURLs:
-    database_url: str
-    redis_url: str
 
 
 def _package_dir(name: str) -> Path | None:

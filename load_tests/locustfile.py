@@ -1,4 +1,4 @@
-"""Locust users that speak PROTOCOL.md (HTTP and the /ws WebSocket).
+"""Locust users that speak docs/realtime.md (HTTP and the /ws WebSocket).
 
 Run by `make loadtest` (load_tests/run_loadtest.py), which starts the server, seeds the lots and
 writes LOADTEST_SEED, a JSON file naming the lots and the bidders' tokens. Every WebSocket

@@ -1,4 +1,4 @@
-"""Settlement's errors. Each carries a PROTOCOL.md code; `web` maps the class to an HTTP
+"""Settlement's errors. Each carries a docs/api.md code; `web` maps the class to an HTTP
 status in one place, as it does for the auction context's errors."""
 
 from __future__ import annotations

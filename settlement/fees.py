@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-YUAN = 100
+from core.money import YUAN
+
 BASIS = 10_000
 
 
@@ -58,7 +59,7 @@ def enforcement_fee(amount_enforced: int) -> int:
 
 
 # Caps on a court-entrusted auction house's commission (our reading of the SPC's 2009
-# provisions on entrusted auctions, art. 8; see RULES.md): what "commission saved" compares with.
+# provisions on entrusted auctions, art. 8; see docs/rules.md): what "commission saved" compares with.
 COMMISSION_BANDS = (
     Band(2_000_000 * YUAN, 500),
     Band(10_000_000 * YUAN, 300),

@@ -1,5 +1,5 @@
 """Allocation plans: computed by the pure waterfall from values the domain gathers, published,
-objected to, resolved, finalized and disbursed through the ledger.
+objected to (`objections`), finalized and paid out (`disbursement`).
 
 draft → published (the objection period) → final → disbursed. An objection freezes the lines
 it disputes until it is resolved: upheld with revised lines (the difference goes to or comes
@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import utcnow
-from settlement import chart, ledger
 from settlement.enums import DebtorKind, ObjectionStatus, PlanStatus
 from settlement.errors import PlanConflict, PlanInvalid, PlanNotFound
 from settlement.models import (
@@ -256,106 +255,6 @@ def publish_plan(plan: AllocationPlan, objection_period: dt.timedelta) -> dt.dat
     return plan.objection_deadline
 
 
-def open_to_objections(plan: AllocationPlan, now: dt.datetime) -> bool:
-    return (
-        plan.status is PlanStatus.PUBLISHED
-        and plan.objection_deadline is not None
-        and now <= plan.objection_deadline
-    )
-
-
-async def file_objection(
-    session: AsyncSession, plan: AllocationPlan, *, objector_user_id: int, reason: str, claim_ids: list[int]
-) -> Objection:
-    """Record an objection and freeze the lines it disputes. Precondition: the caller holds the
-    plan's row lock and has checked the objector is a creditor of the case."""
-    if not open_to_objections(plan, utcnow()):
-        raise PlanConflict("the plan is not open to objections", code="objection_period_closed")
-    if not 1 <= len(reason.strip()) <= 5000:
-        raise PlanInvalid("give the reason for the objection", fields={"reason": "required"})
-    plan_claims = set(
-        await session.scalars(sa.select(AllocationLine.claim_id).where(AllocationLine.plan_id == plan.id))
-    )
-    disputed = sorted(set(claim_ids))
-    if not disputed or not set(disputed) <= plan_claims:
-        raise PlanInvalid("name claims of this plan", fields={"claim_ids": "not_in_plan"})
-    objection = Objection(
-        plan_id=plan.id, creditor_user_id=objector_user_id, reason=reason.strip(), disputed_claim_ids=disputed
-    )
-    session.add(objection)
-    await session.execute(
-        sa.update(AllocationLine)
-        .where(AllocationLine.plan_id == plan.id, AllocationLine.claim_id.in_(disputed))
-        .values(frozen=True)
-    )
-    await session.flush()
-    return objection
-
-
-async def get_objection(session: AsyncSession, objection_id: int) -> Objection:
-    objection = await session.get(Objection, objection_id, with_for_update=True)
-    if objection is None:
-        raise PlanNotFound("no such objection")
-    return objection
-
-
-async def resolve_objection(
-    session: AsyncSession,
-    plan: AllocationPlan,
-    objection: Objection,
-    decision: ObjectionStatus,
-    revised: dict[int, int],
-    *,
-    resolved_by: int,
-) -> None:
-    """Uphold (with the revised lines, if any) or dismiss; lines no open objection disputes any
-    more are unfrozen. Precondition: the caller holds both row locks."""
-    if objection.status is not ObjectionStatus.OPEN:
-        raise PlanConflict("the objection is resolved already", code="invalid_status")
-    if decision is ObjectionStatus.UPHELD and revised:
-        await _revise_lines(session, plan, revised)
-    elif revised:
-        raise PlanInvalid("a dismissal changes no line", fields={"lines": "not_allowed"})
-    objection.status, objection.resolved_at, objection.resolved_by = decision, utcnow(), resolved_by
-    await session.flush()
-    still_disputed: set[int] = set()
-    for other in await session.scalars(
-        sa.select(Objection).where(Objection.plan_id == plan.id, Objection.status == ObjectionStatus.OPEN)
-    ):
-        still_disputed |= set(other.disputed_claim_ids)
-    await session.execute(
-        sa.update(AllocationLine)
-        .where(AllocationLine.plan_id == plan.id, AllocationLine.claim_id.not_in(still_disputed or {0}))
-        .values(frozen=False)
-    )
-    await session.flush()
-
-
-async def _revise_lines(session: AsyncSession, plan: AllocationPlan, revised: dict[int, int]) -> None:
-    lines = {
-        line.claim_id: line
-        for line in await session.scalars(sa.select(AllocationLine).where(AllocationLine.plan_id == plan.id))
-    }
-    errors = {}
-    for claim_id, amount in revised.items():
-        line = lines.get(claim_id)
-        if line is None:
-            errors[f"lines.{claim_id}"] = "not_in_plan"
-        elif not 0 <= amount <= line.claimed:
-            errors[f"lines.{claim_id}"] = "out_of_range"
-    if errors:
-        raise PlanInvalid("the revised lines do not fit the plan", fields=errors)
-    change = sum(amount - lines[claim_id].allocated for claim_id, amount in revised.items())
-    if change > plan.remainder_to_debtor:
-        raise PlanInvalid(
-            "the revision allocates more than the proceeds", fields={"lines": "exceeds_proceeds"}
-        )
-    for claim_id, amount in revised.items():
-        lines[claim_id].allocated = amount
-        lines[claim_id].reason = "revised_on_objection"
-    plan.remainder_to_debtor -= change
-
-
 async def finalize_plan(session: AsyncSession, plan: AllocationPlan) -> None:
     """Precondition: the caller holds the plan's row lock."""
     if plan.status is not PlanStatus.PUBLISHED:
@@ -374,100 +273,3 @@ async def finalize_plan(session: AsyncSession, plan: AllocationPlan) -> None:
 
 
 # -- paying out -----------------------------------------------------------------------------
-
-
-async def disburse_plan(session: AsyncSession, plan: AllocationPlan, *, court_id: int) -> None:
-    """Pay every line of a final plan from the case's escrow through the ledger: forfeited
-    deposits join the escrow, costs and the fee go to the court, each line to its creditor and
-    the remainder to the debtor, each paid out of the court's bank account.
-    Precondition: the caller holds the plan's and the case's row locks."""
-    if plan.status is not PlanStatus.FINAL:
-        raise PlanConflict("only a final plan is disbursed", code="invalid_status")
-    case_id = plan.case_id
-    escrow = chart.case_escrow(case_id)
-    forfeited = int(
-        await session.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(AllocationProceeds.amount), 0)).where(
-                AllocationProceeds.plan_id == plan.id, AllocationProceeds.source == "forfeit"
-            )
-        )
-        or 0
-    )
-    key = f"plan:{plan.id}"
-    if forfeited:
-        await ledger.post(
-            session,
-            "forfeit_distributed",
-            [ledger.debit(chart.case_forfeits(case_id), forfeited), ledger.credit(escrow, forfeited)],
-            case_id=case_id,
-            idempotency_key=f"{key}:forfeits",
-        )
-    costs = sum(
-        c.allocated
-        for c in await session.scalars(sa.select(AllocationCost).where(AllocationCost.plan_id == plan.id))
-    )
-    if costs + plan.enforcement_fee:
-        await ledger.post(
-            session,
-            "costs_and_fee",
-            [
-                ledger.debit(escrow, costs + plan.enforcement_fee),
-                ledger.credit(chart.court_fees(court_id), costs + plan.enforcement_fee),
-            ],
-            case_id=case_id,
-            idempotency_key=f"{key}:costs",
-        )
-    lines = list(await session.scalars(sa.select(AllocationLine).where(AllocationLine.plan_id == plan.id)))
-    for line in lines:
-        await _pay_out(
-            session,
-            escrow,
-            chart.creditor(line.claim_id),
-            line.allocated,
-            case_id,
-            "allocation",
-            f"{key}:line:{line.claim_id}",
-        )
-    if plan.remainder_to_debtor:
-        await _pay_out(
-            session,
-            escrow,
-            chart.debtor(case_id),
-            plan.remainder_to_debtor,
-            case_id,
-            "remainder",
-            f"{key}:remainder",
-        )
-    plan.status, plan.disbursed_at = PlanStatus.DISBURSED, utcnow()
-    await session.flush()
-
-
-async def _pay_out(
-    session: AsyncSession,
-    escrow: chart.Account,
-    payee: chart.Account,
-    amount: int,
-    case_id: int,
-    kind: str,
-    key: str,
-) -> None:
-    """Allot `amount` from the case's escrow to `payee`, then pay it out of the court's account.
-
-    A line allotted nothing (a security whose property is unsold) moves no money: the ledger
-    refuses empty transactions, so there is nothing to post."""
-    if amount == 0:
-        return
-    await ledger.post(
-        session,
-        kind,
-        [ledger.debit(escrow, amount), ledger.credit(payee, amount)],
-        case_id=case_id,
-        idempotency_key=key,
-    )
-    await ledger.post(
-        session,
-        "payout",
-        [ledger.debit(payee, amount), ledger.credit(chart.bank(), amount)],
-        case_id=case_id,
-        idempotency_key=f"{key}:payout",
-    )

@@ -1,6 +1,6 @@
 """The allocation waterfall, pure: who receives what from a case's sale proceeds.
 
-Order (RULES.md, "Distributing the proceeds"):
+Order (docs/rules.md, "Distributing the proceeds"):
 
 1. Costs the court paid for the sale, in the order given; then the enforcement application fee
    on the amount enforced = min(proceeds − those costs, total of the claims).

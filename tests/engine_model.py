@@ -1,4 +1,4 @@
-"""A pure Python model of the bidding rules (RULES.md, "How bidding works"), written
+"""A pure Python model of the bidding rules (docs/rules.md, "How bidding works"), written
 independently of the Lua so that the parity test can hold one against the other.
 
 Time is modelled as the lot's remaining time only: every rule compares the end with the

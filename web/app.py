@@ -41,6 +41,7 @@ from settlement.errors import SettlementError
 from web import errors, formatting, labels, openapi, rendering
 from web.gateway.server import Gateway
 from web.i18n import load_catalogs
+from web.ratelimit import BucketsByKey
 from web.routes import (
     account_pages,
     accounts,
@@ -163,6 +164,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             engine=engine,
             catalogs=catalogs,
             bids=BidService(sessions, engine),
+            http_bid_rate=BucketsByKey(settings.ws_rate, 2 * settings.ws_rate),
         )
         tasks = []
         if background:

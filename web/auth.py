@@ -14,7 +14,9 @@ import secrets
 from starlette.requests import Request
 from starlette.responses import Response
 
+from auction.accounts import session_ends
 from auction.accounts import users as accounts
+from auction.accounts.session_ends import SessionEnded
 from auction.errors import Forbidden, RateLimited, Unauthenticated
 from auction.models import User
 from core.db import DbSession
@@ -91,6 +93,21 @@ async def require_user(request: Request, session: DbSession) -> User:
     if user is None:
         raise Unauthenticated("sign in first (Authorization: Bearer <token>, or the session cookie)")
     return user
+
+
+async def end_session(request: Request) -> None:
+    """Revoke the session the request came with (bearer token first, else the cookie) and tell
+    every gateway worker, so a socket opened with it stops bidding at once. Unauthenticated
+    (401) when the request carries no valid session."""
+    state = app_state(request)
+    async with state.sessions.begin() as session:
+        await require_user(request, session)
+        token = bearer_token(request) or session_token(request)
+        assert token is not None  # require_user found a user by one of them
+        await accounts.revoke_token(session, token)
+    await session_ends.announce(
+        state.redis, state.settings.redis_namespace, SessionEnded(token_hash=accounts.token_hash(token))
+    )
 
 
 def client_address(request: Request) -> str:

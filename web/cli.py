@@ -16,7 +16,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from types import FrameType
 
+from auction.accounts import session_ends
 from auction.accounts import users as accounts
+from auction.accounts.session_ends import SessionEnded
 from auction.demo import DEMO_ACCOUNTS, seed_demo
 from auction.disclosure.dishonest import DISHONEST_COLUMNS, import_dishonest
 from auction.enums import Role
@@ -65,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--court")
     user.add_argument("--real-name")
     user.add_argument("--id-number")
+    deactivating = users.add_parser("deactivate", help="the account signs in no more; its sessions end")
+    deactivating.add_argument("--username", required=True)
     ledger_commands = commands.add_parser("ledger", help="the double-entry ledger").add_subparsers(
         dest="action", required=True
     )
@@ -222,6 +226,8 @@ def run_command(args: argparse.Namespace, settings: Settings) -> None:
             _print_demo_accounts(resolved)
         elif args.command == "courts":
             asyncio.run(_in_transaction(resolved, lambda s: _create_court(s, args)))
+        elif args.command == "users" and args.action == "deactivate":
+            asyncio.run(_deactivate(resolved, args.username))
         elif args.command == "users":
             asyncio.run(_in_transaction(resolved, lambda s: _create_user(s, args, resolved)))
         elif args.command == "ledger":
@@ -250,6 +256,23 @@ async def _create_user(session: DbSession, args: argparse.Namespace, settings: S
     )
     user = await accounts.create_user(session, new, secret_key=settings.secret_key)
     print(f"user {user.username} created (id {user.id}, role {user.role.value})")
+
+
+async def _deactivate(settings: Settings, username: str) -> None:
+    holder: list[int] = []
+
+    async def work(session: DbSession) -> None:
+        holder.append((await accounts.deactivate(session, username)).id)
+
+    await _in_transaction(settings, work)
+    assert settings.redis_url is not None
+    redis = connect_redis(settings.redis_url)
+    try:
+        # After the commit: a gateway that checks the sessions finds them revoked already.
+        await session_ends.announce(redis, settings.redis_namespace, SessionEnded(user_id=holder[0]))
+    finally:
+        await redis.aclose()
+    print(f"user {username} deactivated; every session of it has ended")
 
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:

@@ -1,4 +1,4 @@
-"""Every error a client sees, in PROTOCOL.md's shape:
+"""Every error a client sees, in docs/api.md's shape:
 `{"error": {"code", "message", "fields"?}}`.
 
 The contexts raise their own errors; this module is the one boundary that maps them to

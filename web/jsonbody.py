@@ -1,4 +1,4 @@
-"""Decoding JSON request bodies into closed msgspec structs, with PROTOCOL.md's 422 fields."""
+"""Decoding JSON request bodies into closed msgspec structs, with docs/api.md's 422 fields."""
 
 from __future__ import annotations
 
@@ -60,4 +60,4 @@ def _decode_checked(raw: bytes, kind: type[T]) -> T:
 
 
 class Body(msgspec.Struct, forbid_unknown_fields=True):
-    """Base of every request body: unknown fields are refused (PROTOCOL.md, Conventions)."""
+    """Base of every request body: unknown fields are refused (docs/api.md, Conventions)."""

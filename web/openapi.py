@@ -79,7 +79,7 @@ def build(routes: list[BaseRoute]) -> dict[str, Any]:
             "summary": summary or f"{method} {path}",
             "responses": {
                 "4XX": {
-                    "description": "Refused, in PROTOCOL.md's shape.",
+                    "description": "Refused, in docs/api.md's shape.",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
                 },
                 "default": {"description": "The result (JSON, or CSV/PDF for exports and documents)."},
@@ -103,7 +103,7 @@ def build(routes: list[BaseRoute]) -> dict[str, Any]:
         "info": {
             "title": "Judicial e-auction platform",
             "version": "1",
-            "description": "The public HTTP contract (PROTOCOL.md). Money is integer fen; times are "
+            "description": "The public HTTP contract (docs/api.md). Money is integer fen; times are "
             "RFC 3339. Authenticate with `Authorization: Bearer <token>` from POST /api/v1/tokens.",
         },
         "components": {

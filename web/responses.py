@@ -1,5 +1,5 @@
 """JSON answers of the API, encoded by msgspec: the domain's read models (msgspec Structs,
-dataclasses) go out as they are, in the shape PROTOCOL.md gives, without a dict in between."""
+dataclasses) go out as they are, in the shape docs/api.md gives, without a dict in between."""
 
 from __future__ import annotations
 

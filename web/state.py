@@ -15,6 +15,7 @@ from core.db import DbEngine, DbSessions
 from core.settings import Settings
 from web.cache import MicroCache
 from web.i18n import Catalogs
+from web.ratelimit import BucketsByKey
 
 
 @dataclass(slots=True)
@@ -28,6 +29,8 @@ class AppState:
     engine: BiddingEngine
     catalogs: Catalogs
     bids: BidService
+    # HTTP bids and proxies per user, at the rate one socket may send messages.
+    http_bid_rate: BucketsByKey
     cache: MicroCache = field(default_factory=MicroCache)
 
 

@@ -18,7 +18,7 @@ from auction.models import Claim, EnforcementCase, Lot, Property, Registration, 
 from auction.rules import RuleProfile
 from core.db import utcnow
 from core.display import cst_minutes, yuan
-from settlement import plans
+from settlement import disbursement, objections, plans
 from settlement.enums import ObjectionStatus
 from settlement.models import AllocationPlan, Objection
 from settlement.plans import PlanSummary, PlanView, ProceedsItem
@@ -144,7 +144,7 @@ async def file_objection(
                 sa.select(Claim.id).where(Claim.case_id == plan.case_id, Claim.creditor_user_id == user.id)
             )
         )
-    objection = await plans.file_objection(
+    objection = await objections.file_objection(
         session, plan, objector_user_id=user.id, reason=reason, claim_ids=claim_ids
     )
     _timeline(session, plan.case_id, TimelineKind.OBJECTION_FILED, f"plan {plan.id}")
@@ -155,10 +155,10 @@ async def file_objection(
 async def resolve_objection(
     session: AsyncSession, user: User, objection_id: int, decision: ObjectionStatus, revised: dict[int, int]
 ) -> Objection:
-    objection = await plans.get_objection(session, objection_id)
+    objection = await objections.get_objection(session, objection_id)
     plan = await plans.get_plan(session, objection.plan_id, lock=True)
     await case_for_staff(session, user, plan.case_id)
-    await plans.resolve_objection(session, plan, objection, decision, revised, resolved_by=user.id)
+    await objections.resolve_objection(session, plan, objection, decision, revised, resolved_by=user.id)
     _timeline(session, plan.case_id, TimelineKind.OBJECTION_RESOLVED, decision.value)
     await session.flush()
     return objection
@@ -177,7 +177,7 @@ async def disburse_plan(session: AsyncSession, user: User, plan_id: int) -> Allo
     """Pay the plan out, then close the case if every claim is paid in full."""
     plan = await plans.get_plan(session, plan_id, lock=True)
     case = await case_for_staff(session, user, plan.case_id, lock=True)
-    await plans.disburse_plan(session, plan, court_id=case.court_id)
+    await disbursement.disburse_plan(session, plan, court_id=case.court_id)
     case.updated_at = utcnow()
     await session.flush()
     _timeline(session, case.id, TimelineKind.DISTRIBUTED, f"plan {plan.id}")

@@ -13,9 +13,8 @@ from auction.accounts.access import case_for_staff, require_court_staff
 from auction.enums import Category, TimelineKind
 from auction.errors import Conflict, ValidationFailed
 from auction.models import Claim, EnforcementCase, Property, TimelineEvent, User
+from core.money import MAX_AMOUNT
 from settlement.enums import ClaimKind, DebtorKind
-
-MAX_AMOUNT = 10**15
 
 
 @dataclass(frozen=True, slots=True)

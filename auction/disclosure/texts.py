@@ -45,7 +45,7 @@ def _minutes(delta: dt.timedelta) -> str:
 def auction_notice(
     court: Court, case: EnforcementCase, prop: Property, lot: Lot, profile: RuleProfile, priority_holders: int
 ) -> Notice:
-    """The auction announcement with every disclosure RULES.md asks for."""
+    """The auction announcement with every disclosure docs/rules.md asks for."""
     round_zh, round_en = ROUND_ZH[lot.round], ROUND_EN[lot.round]
     extension = _minutes(profile.extension)
     ext_en = f"{int(profile.extension.total_seconds())} seconds"

@@ -20,7 +20,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction.enums import BidKind, LotStatus
+from auction.enums import LotStatus
 from auction.lots.bid_chain import GENESIS_HASH, ChainCheck, ChainLink, link_hash, verify
 from auction.models import Bid, Lot
 from bidding_engine.engine import BiddingEngine
@@ -75,7 +75,7 @@ async def append_records(
                 "registration_id": record.registration_id,
                 "bidder_code": record.bidder_code,
                 "amount": record.amount,
-                "kind": BidKind(record.kind.value),
+                "kind": record.kind,
                 "at_ms": record.at_ms,
                 "end_ms": record.end_ms,
                 "client_bid_id": record.client_bid_id,

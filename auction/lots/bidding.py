@@ -1,7 +1,7 @@
 """The one bid service both doors use: the socket (`web/gateway`) and HTTP
 (`POST /lots/{id}/bids`, `PUT /lots/{id}/proxy`). It finds the caller's registration, asks the
 engine (where every decision is made, in one Lua script), keeps the proxy maximum a rebuild
-needs, and answers in PROTOCOL.md's `bid_result` / `proxy_result` shape with its message.
+needs, and answers in docs/api.md's `bid_result` / `proxy_result` shape with its message.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def rejection_message(code: str) -> str:
 
 class BidReply(msgspec.Struct, frozen=True, omit_defaults=True, tag="bid_result", tag_field="type"):
     """A bid's result: accepted with its seq, the price and the end after it, or refused with
-    a PROTOCOL.md code and a message."""
+    a docs/api.md code and a message."""
 
     client_bid_id: str
     accepted: bool

@@ -15,7 +15,6 @@ from auction.errors import Conflict
 from auction.models import Registration
 from core.db import utcnow
 from settlement import postings
-from settlement.models import LedgerTransaction
 
 ALLOWED = {
     DepositStatus.FROZEN: {DepositStatus.PENDING},
@@ -23,7 +22,7 @@ ALLOWED = {
     DepositStatus.APPLIED: {DepositStatus.FROZEN},
     DepositStatus.FORFEITED: {DepositStatus.APPLIED},
 }
-POSTING: dict[DepositStatus, Callable[[AsyncSession, postings.Deposit], Awaitable[LedgerTransaction]]] = {
+POSTING: dict[DepositStatus, Callable[[AsyncSession, postings.Deposit], Awaitable[object]]] = {
     DepositStatus.FROZEN: postings.deposit_frozen,
     DepositStatus.REFUNDED: postings.deposit_refunded,
     DepositStatus.APPLIED: postings.deposit_applied,

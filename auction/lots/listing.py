@@ -32,8 +32,7 @@ from auction.models import (
 )
 from auction.rules import Listing, PreviousRound, RuleProfile, validate_listing
 from core.db import utcnow
-
-MAX_AMOUNT = 10**15
+from core.money import MAX_AMOUNT
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,6 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Protocol
 
 from auction.errors import AuctionError
 
@@ -37,14 +36,6 @@ class PaymentEvent:
     payment_id: str
     status: str  # "paid" | "failed"
     amount: int
-
-
-class PaymentProvider(Protocol):
-    name: str
-
-    def verify(self, headers: dict[str, str], body: bytes, *, now: float | None = None) -> PaymentEvent:
-        """The event a notification carries, or `WebhookRefused` when it is not authentic."""
-        ...
 
 
 class SandboxProvider:

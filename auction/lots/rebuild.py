@@ -22,7 +22,6 @@ from auction.rules import RuleProfile
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.results import (
     ORDINARY_CLASS,
-    BidKind,
     BidRecord,
     EligibleRegistration,
     EngineStatus,
@@ -81,7 +80,7 @@ async def restoration(
             b.registration_id,
             b.bidder_code,
             b.amount,
-            BidKind(b.kind.value),
+            b.kind,
             b.at_ms,
             b.end_ms,
             b.client_bid_id,

@@ -46,13 +46,3 @@ async def upgrade(engine: AsyncEngine) -> None:
 async def is_current(engine: AsyncEngine) -> bool:
     async with engine.connect() as connection:
         return await connection.run_sync(_is_current)
-
-
-async def autogenerate(engine: AsyncEngine, message: str) -> None:
-    """Developer tool: write a new revision from the difference between models and database."""
-
-    def run(connection: Connection) -> None:
-        command.revision(alembic_config(connection), message=message, autogenerate=True)
-
-    async with engine.begin() as connection:
-        await connection.run_sync(run)

@@ -7,7 +7,8 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from auction.enums import BidKind, DepositStatus, LotStatus, SaleKind
+from auction.enums import DepositStatus, LotStatus, SaleKind
+from bidding_engine.results import BidKind
 from core.db import Base, str_enum, utcnow
 
 

@@ -339,7 +339,7 @@ async def test_a_slow_watcher_is_skipped_then_resynced_and_never_slows_the_other
         assert (await receive(slow))["seq"] == 6 and (await receive(fast))["seq"] == 6
 
 
-# -- a fuzzer: whatever arrives, the answer is a PROTOCOL.md message and nobody else notices ----
+# -- a fuzzer: whatever arrives, the answer is a docs/realtime.md message and nobody else notices ----
 
 json_values = st.recursive(
     st.none()

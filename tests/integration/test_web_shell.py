@@ -1,4 +1,4 @@
-"""The web shell: health, the engine clock, tokens, and PROTOCOL.md's error shape."""
+"""The web shell: health, the engine clock, tokens, and docs/api.md's error shape."""
 
 from __future__ import annotations
 

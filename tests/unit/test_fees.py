@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from settlement.fees import YUAN, commission_cap, enforcement_fee
+from core.money import YUAN
+from settlement.fees import commission_cap, enforcement_fee
 
 
 @pytest.mark.parametrize(
@@ -13,7 +14,7 @@ from settlement.fees import YUAN, commission_cap, enforcement_fee
         (0, 0),
         (1, 50),
         (10_000, 50),
-        (1_000_000, 12_400),  # RULES.md's check: 50 + 7 350 + 5 000
+        (1_000_000, 12_400),  # docs/rules.md's check: 50 + 7 350 + 5 000
         (500_000, 50 + 7_350),
         (5_000_000, 50 + 7_350 + 45_000),
         (10_000_000, 50 + 7_350 + 45_000 + 25_000),

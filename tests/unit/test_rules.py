@@ -1,4 +1,4 @@
-"""Every listing rule of RULES.md at its boundary, under both profiles."""
+"""Every listing rule of docs/rules.md at its boundary, under both profiles."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from auction.rules import (
     Applicant,
     Listing,
     PreviousRound,
-    bid_amount_refusal,
     registration_refusal,
     sandbox,
     validate_listing,
@@ -253,29 +252,3 @@ def applicant(**changes: object) -> Applicant:
 )
 def test_who_may_register(changes: dict, refusal: str | None) -> None:
     assert registration_refusal(applicant(**changes)) == refusal
-
-
-@pytest.mark.parametrize(
-    ("current", "amount", "may_match", "refusal"),
-    [
-        (None, 100_000, False, None),  # the first bid may equal the starting price
-        (None, 99_999, False, "too_low"),
-        (None, 101_000, False, None),
-        (None, 100_500, False, "invalid_amount"),
-        (100_000, 100_500, False, "too_low"),
-        (100_000, 101_000, False, None),
-        (100_000, 103_000, False, None),  # a whole multiple of the increment
-        (100_000, 102_500, False, "invalid_amount"),
-        (100_000, 100_000, False, "too_low"),
-        (100_000, 100_000, True, None),  # a priority holder may match the current price
-        (100_000, 0, False, "invalid_amount"),
-        (100_000, -1_000, False, "invalid_amount"),
-    ],
-)
-def test_bid_amounts(current: int | None, amount: int, may_match: bool, refusal: str | None) -> None:
-    assert (
-        bid_amount_refusal(
-            starting_price=100_000, increment=1_000, current_price=current, amount=amount, may_match=may_match
-        )
-        == refusal
-    )

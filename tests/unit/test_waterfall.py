@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.money import YUAN
 from settlement.enums import ClaimKind, DebtorKind
-from settlement.fees import YUAN
 from settlement.waterfall import (
     AllocationError,
     ClaimInput,

@@ -1,2 +1,2 @@
 """The real-time gateway: `/ws` on the websockets library's own asyncio server, in the same
-process and event loop as the Starlette app (DESIGN.md, "The real-time gateway")."""
+process and event loop as the Starlette app (docs/architecture.md, "The real-time gateway")."""

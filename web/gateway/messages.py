@@ -1,4 +1,4 @@
-"""The WebSocket protocol's messages (PROTOCOL.md): typed, closed, decoded once."""
+"""The WebSocket protocol's messages (docs/realtime.md): typed, closed, decoded once."""
 
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -13,6 +15,7 @@ from auction.enums import Role
 from auction.errors import Conflict, RateLimited, Unauthenticated, ValidationFailed
 from web.auth import (
     SESSION_COOKIE,
+    end_session,
     session_token,
     sign_in,
 )
@@ -64,10 +67,9 @@ async def login(request: Request) -> Response:
 
 async def logout(request: Request) -> Response:
     await form_data(request)
-    token = session_token(request)
-    if token:
-        async with app_state(request).sessions.begin() as session:
-            await accounts.revoke_token(session, token)
+    if session_token(request):
+        with contextlib.suppress(Unauthenticated):  # already signed out: nothing to end
+            await end_session(request)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

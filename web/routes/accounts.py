@@ -9,7 +9,7 @@ from starlette.routing import Route
 from auction.accounts import users as accounts
 from auction.enums import Role
 from auction.models import User
-from web.auth import bearer_token, require_user, sign_in
+from web.auth import end_session, require_user, sign_in
 from web.jsonbody import Body, read_json
 from web.responses import json_response
 from web.state import app_state
@@ -58,11 +58,8 @@ async def create_token(request: Request) -> Response:
 
 
 async def revoke_current_token(request: Request) -> Response:
-    async with app_state(request).sessions.begin() as session:
-        await require_user(request, session)
-        token = bearer_token(request)
-        assert token is not None  # require_user succeeded, so a bearer token was sent
-        await accounts.revoke_token(session, token)
+    """Sign out the token this request came with: the bearer token, or the browser's session."""
+    await end_session(request)
     return json_response({"revoked": True})
 
 

@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from auction.errors import NotFound
 from auction.lots import registrations
+from auction.lots.bidding import refused_bid, refused_proxy
 from auction.lots.payments import SandboxProvider, WebhookProvider
 from web.auth import require_user
 from web.bodies import read_limited
@@ -86,6 +87,8 @@ async def place_bid(request: Request) -> Response:
     state = app_state(request)
     async with state.sessions() as session:
         user = await require_user(request, session)
+    if not state.http_bid_rate.take(user.id):
+        return json_response(refused_bid(body.client_bid_id, lot_id, "rate_limited"), status_code=409)
     reply = await state.bids.bid(user.id, lot_id, body.amount, body.client_bid_id)
     return json_response(reply, status_code=201 if reply.accepted else 409)
 
@@ -96,7 +99,11 @@ async def set_proxy(request: Request) -> Response:
     state = app_state(request)
     async with state.sessions() as session:
         user = await require_user(request, session)
-    reply = await state.bids.proxy(user.id, lot_id, body.max_amount)
+    reply = (
+        await state.bids.proxy(user.id, lot_id, body.max_amount)
+        if state.http_bid_rate.take(user.id)
+        else refused_proxy(lot_id, "rate_limited")
+    )
     if not reply.accepted:
         return json_response({"error": {"code": reply.code, "message": reply.message}}, status_code=409)
     return json_response(

@@ -10,6 +10,7 @@ from starlette.routing import Route
 from auction.cases import measures
 from auction.disclosure import rewards
 from auction.errors import ValidationFailed
+from core.money import MAX_AMOUNT
 from settlement.fees import enforcement_fee, enforcement_fee_breakdown
 from web.auth import require_user
 from web.jsonbody import Body, read_json
@@ -66,7 +67,7 @@ async def reward(request: Request) -> Response:
 
 async def fee_calculator(request: Request) -> Response:
     raw = request.query_params.get("amount", "")
-    if not is_number(raw) or int(raw) > 10**15:
+    if not is_number(raw) or int(raw) > MAX_AMOUNT:
         raise ValidationFailed("amount is a whole number of fen", fields={"amount": "invalid_value"})
     amount = int(raw)
     parts = enforcement_fee_breakdown(amount)

@@ -99,7 +99,7 @@ function minimumBid() {
   return price ? price + increment : startingPrice;
 }
 
-// A valid bid is the minimum or the minimum plus whole increments (RULES.md).
+// A valid bid is the minimum or the minimum plus whole increments (docs/rules.md).
 function bidProblem(fen) {
   if (fen === null) return t("enter_amount");
   if (fen < minimumBid()) return t("at_least", { amount: yuan(minimumBid()) });

@@ -1,0 +1,119 @@
+"""Objections to a published plan: filed within the objection period by a creditor of the case,
+they freeze the lines they dispute until the court upholds them (with revised lines, the difference
+going to or coming from the debtor's remainder) or dismisses them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db import utcnow
+from settlement.enums import ObjectionStatus, PlanStatus
+from settlement.errors import PlanConflict, PlanInvalid, PlanNotFound
+from settlement.models import (
+    AllocationLine,
+    AllocationPlan,
+    Objection,
+)
+
+
+def open_to_objections(plan: AllocationPlan, now: dt.datetime) -> bool:
+    return (
+        plan.status is PlanStatus.PUBLISHED
+        and plan.objection_deadline is not None
+        and now <= plan.objection_deadline
+    )
+
+
+async def file_objection(
+    session: AsyncSession, plan: AllocationPlan, *, objector_user_id: int, reason: str, claim_ids: list[int]
+) -> Objection:
+    """Record an objection and freeze the lines it disputes. Precondition: the caller holds the
+    plan's row lock and has checked the objector is a creditor of the case."""
+    if not open_to_objections(plan, utcnow()):
+        raise PlanConflict("the plan is not open to objections", code="objection_period_closed")
+    if not 1 <= len(reason.strip()) <= 5000:
+        raise PlanInvalid("give the reason for the objection", fields={"reason": "required"})
+    plan_claims = set(
+        await session.scalars(sa.select(AllocationLine.claim_id).where(AllocationLine.plan_id == plan.id))
+    )
+    disputed = sorted(set(claim_ids))
+    if not disputed or not set(disputed) <= plan_claims:
+        raise PlanInvalid("name claims of this plan", fields={"claim_ids": "not_in_plan"})
+    objection = Objection(
+        plan_id=plan.id, creditor_user_id=objector_user_id, reason=reason.strip(), disputed_claim_ids=disputed
+    )
+    session.add(objection)
+    await session.execute(
+        sa.update(AllocationLine)
+        .where(AllocationLine.plan_id == plan.id, AllocationLine.claim_id.in_(disputed))
+        .values(frozen=True)
+    )
+    await session.flush()
+    return objection
+
+
+async def get_objection(session: AsyncSession, objection_id: int) -> Objection:
+    objection = await session.get(Objection, objection_id, with_for_update=True)
+    if objection is None:
+        raise PlanNotFound("no such objection")
+    return objection
+
+
+async def resolve_objection(
+    session: AsyncSession,
+    plan: AllocationPlan,
+    objection: Objection,
+    decision: ObjectionStatus,
+    revised: dict[int, int],
+    *,
+    resolved_by: int,
+) -> None:
+    """Uphold (with the revised lines, if any) or dismiss; lines no open objection disputes any
+    more are unfrozen. Precondition: the caller holds both row locks."""
+    if objection.status is not ObjectionStatus.OPEN:
+        raise PlanConflict("the objection is resolved already", code="invalid_status")
+    if decision is ObjectionStatus.UPHELD and revised:
+        await _revise_lines(session, plan, revised)
+    elif revised:
+        raise PlanInvalid("a dismissal changes no line", fields={"lines": "not_allowed"})
+    objection.status, objection.resolved_at, objection.resolved_by = decision, utcnow(), resolved_by
+    await session.flush()
+    still_disputed: set[int] = set()
+    for other in await session.scalars(
+        sa.select(Objection).where(Objection.plan_id == plan.id, Objection.status == ObjectionStatus.OPEN)
+    ):
+        still_disputed |= set(other.disputed_claim_ids)
+    await session.execute(
+        sa.update(AllocationLine)
+        .where(AllocationLine.plan_id == plan.id, AllocationLine.claim_id.not_in(still_disputed or {0}))
+        .values(frozen=False)
+    )
+    await session.flush()
+
+
+async def _revise_lines(session: AsyncSession, plan: AllocationPlan, revised: dict[int, int]) -> None:
+    lines = {
+        line.claim_id: line
+        for line in await session.scalars(sa.select(AllocationLine).where(AllocationLine.plan_id == plan.id))
+    }
+    errors = {}
+    for claim_id, amount in revised.items():
+        line = lines.get(claim_id)
+        if line is None:
+            errors[f"lines.{claim_id}"] = "not_in_plan"
+        elif not 0 <= amount <= line.claimed:
+            errors[f"lines.{claim_id}"] = "out_of_range"
+    if errors:
+        raise PlanInvalid("the revised lines do not fit the plan", fields=errors)
+    change = sum(amount - lines[claim_id].allocated for claim_id, amount in revised.items())
+    if change > plan.remainder_to_debtor:
+        raise PlanInvalid(
+            "the revision allocates more than the proceeds", fields={"lines": "exceeds_proceeds"}
+        )
+    for claim_id, amount in revised.items():
+        lines[claim_id].allocated = amount
+        lines[claim_id].reason = "revised_on_objection"
+    plan.remainder_to_debtor -= change
