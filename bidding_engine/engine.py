@@ -186,7 +186,7 @@ class BiddingEngine(BidStreams, WatcherCounts):
         return ProxyResult(accepted=False, code=parts[1])
 
     async def _control(self, lot_id: int, action: str) -> ControlResult:
-        parts = text(await self._run("control", lot_id, action)).split("|")
+        parts = text(await self._run("control", lot_id, action, self.keep_after_close_s)).split("|")
         if parts[0] == "1":
             return ControlResult(accepted=True, status=EngineStatus(parts[1]), end_ms=int(parts[2]))
         return ControlResult(accepted=False, code=parts[1])
@@ -200,13 +200,17 @@ class BiddingEngine(BidStreams, WatcherCounts):
     async def cancel(self, lot_id: int) -> ControlResult:
         return await self._control(lot_id, "cancel")
 
+    async def reinstate(self, lot_id: int) -> ControlResult:
+        """Undo a cancellation: the lot is live or suspended again, as it was."""
+        return await self._control(lot_id, "reinstate")
+
     async def close(self, lot_id: int) -> CloseResult:
         """Close the lot if its engine end has passed; idempotent from any number of callers."""
         reply = [
             text(part) if isinstance(part, bytes | str) else part
             for part in await self._run("close", lot_id, self.keep_after_close_s)
         ]
-        status, outcome, price, leader, code, end_ms, seq, now_ms, closed_now = reply
+        status, outcome, price, leader, code, end_ms, seq, now_ms, closed_now, closed_ms = reply
         return CloseResult(
             status=status,
             outcome=outcome or None,
@@ -217,6 +221,7 @@ class BiddingEngine(BidStreams, WatcherCounts):
             seq=int(seq),
             now_ms=int(now_ms),
             closed_now=bool(int(closed_now)),
+            closed_ms=int(closed_ms),
         )
 
     async def snapshot(self, lot_id: int) -> Snapshot | None:

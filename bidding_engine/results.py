@@ -100,6 +100,7 @@ class CloseResult:
     seq: int
     now_ms: int
     closed_now: bool  # True only for the one call that performed the close
+    closed_ms: int  # when the engine closed the lot (0 while it is open)
 
 
 @dataclass(frozen=True, slots=True)

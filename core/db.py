@@ -62,6 +62,17 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 DATABASE_ERRORS: tuple[type[Exception], ...] = (sa.exc.SQLAlchemyError, OSError)
 
 
+def database_away(exc: BaseException) -> bool:
+    """Whether `exc` says the database could not be used at all (away, restarting, out of
+    connections), as opposed to refusing one statement (a value too long, a constraint): the
+    first stops every caller alike, the second concerns only the row at hand."""
+    if isinstance(exc, OSError | TimeoutError | sa.exc.DisconnectionError | sa.exc.InterfaceError):
+        return True
+    if isinstance(exc, sa.exc.TimeoutError | sa.exc.OperationalError):  # pool timeout, shutdown
+        return True
+    return isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated
+
+
 def like_pattern(text: str) -> str:
     """`%text%` for LIKE/ILIKE with `\\` as the escape: the user's % and _ match themselves."""
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

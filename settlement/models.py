@@ -66,6 +66,9 @@ class AllocationPlan(Base):
     status: Mapped[PlanStatus] = mapped_column(str_enum(PlanStatus), default=PlanStatus.DRAFT)
     proceeds: Mapped[int]
     enforcement_fee: Mapped[int]
+    # The amount enforced by this plan: the base of the fee, which is charged on the case's
+    # cumulative amount enforced (this plan's base plus every earlier disbursed plan's).
+    fee_base: Mapped[int] = mapped_column(default=0, server_default="0")
     remainder_to_debtor: Mapped[int]
     created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -108,13 +108,8 @@ def wants_html(request: Request) -> bool:
     )
 
 
-def report_background_failure(task: asyncio.Task[None]) -> None:
-    """A background loop only ends when cancelled; anything else is a bug to shout about."""
-    if not task.cancelled() and (exc := task.exception()) is not None:
-        log.critical("background task %s died", task.get_name(), exc_info=exc)
-
-
 SHUTDOWN_REPORT_S = 5.0
+BACKGROUND_CONNECTIONS = 8
 
 
 def report_stuck_tasks() -> None:
@@ -166,17 +161,17 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             bids=BidService(sessions, engine),
             http_bid_rate=BucketsByKey(settings.ws_rate, 2 * settings.ws_rate),
         )
-        tasks = []
+        loops = app.state.app.loops
+        # The clock and the persister use a pool of their own: a crowd of subscribers or bidders
+        # that takes every connection of the main pool cannot stop lots from closing.
+        background_redis = connect_redis(redis_url, max_connections=BACKGROUND_CONNECTIONS)
         if background:
-            tasks = [
-                asyncio.create_task(LotScheduler(engine, sessions, profile).run(), name="lifecycle"),
-                asyncio.create_task(BidPersister(engine, sessions, worker_name()).run(), name="persister"),
-                asyncio.create_task(
-                    NotificationDispatcher(sessions, notifiers_for(settings)).run(), name="notifications"
-                ),
-            ]
-            for task in tasks:
-                task.add_done_callback(report_background_failure)
+            own = BiddingEngine(background_redis, namespace=settings.redis_namespace)
+            scheduler = LotScheduler(own, sessions, profile)
+            app.state.app.scheduler = scheduler
+            loops.start("lifecycle", scheduler.run())
+            loops.start("persister", BidPersister(own, sessions, worker_name()).run())
+            loops.start("notifications", NotificationDispatcher(sessions, notifiers_for(settings)).run())
         realtime = Gateway(app.state.app) if gateway else None
         if realtime is not None:
             await realtime.start(settings.host, settings.ws_port)
@@ -187,11 +182,8 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             watchdog = asyncio.get_running_loop().call_later(SHUTDOWN_REPORT_S, report_stuck_tasks)
             if realtime is not None:
                 await realtime.stop()
-            for task in tasks:
-                task.cancel()
-            # Cancellation is safe: an interrupted transaction rolls back and unacknowledged
-            # stream entries are delivered again.
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await loops.stop()
+            await background_redis.aclose()
             await redis.aclose()
             await db.dispose()
             watchdog.cancel()

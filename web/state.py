@@ -9,9 +9,11 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from auction.lots.bidding import BidService
+from auction.lots.lifecycle import LotScheduler
 from auction.rules import RuleProfile
 from bidding_engine.engine import BiddingEngine
 from core.db import DbEngine, DbSessions
+from core.loops import Loops
 from core.settings import Settings
 from web.cache import MicroCache
 from web.i18n import Catalogs
@@ -32,6 +34,8 @@ class AppState:
     # HTTP bids and proxies per user, at the rate one socket may send messages.
     http_bid_rate: BucketsByKey
     cache: MicroCache = field(default_factory=MicroCache)
+    loops: Loops = field(default_factory=Loops)
+    scheduler: LotScheduler | None = None  # this worker's lifecycle clock, when it runs one
 
 
 def app_state(request: Request) -> AppState:

@@ -3,6 +3,8 @@ engine too when it holds the lot, with the transition, the timeline node and the
 
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,6 +13,7 @@ from auction.disclosure.notices import publish, records_of
 from auction.disclosure.texts import status_notice
 from auction.enums import AnnouncementKind, DepositStatus, LotStatus, TimelineKind
 from auction.errors import Conflict
+from auction.lots.bid_log import flush_lot
 from auction.lots.deposits import move_deposit
 from auction.lots.transitions import add_timeline, transition
 from auction.models import (
@@ -19,6 +22,9 @@ from auction.models import (
     User,
 )
 from bidding_engine.engine import BiddingEngine
+from bidding_engine.errors import EngineUnavailable
+
+log = logging.getLogger(__name__)
 
 CONTROL = {
     "suspend": ((LotStatus.ANNOUNCED, LotStatus.LIVE), LotStatus.SUSPENDED, AnnouncementKind.SUSPENSION),
@@ -31,10 +37,24 @@ CONTROL = {
 }
 
 
+TIMELINE = {
+    "suspend": TimelineKind.SUSPENDED,
+    "resume": TimelineKind.RESUMED,
+    "cancel": TimelineKind.CANCELLED,
+}
+# What puts the engine back when the record of a court action could not be written.
+UNDO = {"suspend": "resume", "resume": "suspend", "cancel": "reinstate"}
+
+
 async def control_lot(
     session: AsyncSession, engine: BiddingEngine, user: User, lot_id: int, action: str, reason: str = ""
 ) -> Lot:
-    """Suspend (中止), resume or cancel (撤回) a lot, in the engine too when it is there."""
+    """Suspend (中止), resume or cancel (撤回) a lot, in the engine too when it holds the lot.
+
+    The engine acts first, under the lot's row lock, so its clock decides (a lot whose end has
+    passed cannot be suspended) and no bid lands after a withdrawal; then the record is written.
+    If the record cannot be written, the engine is put back (`UNDO`); if even that fails, the
+    lifecycle clock puts it back on its next pass (it compares the two under the same lock)."""
     allowed_from, to, kind = CONTROL[action]
     lot, case_id, court_id = await lot_for_staff(session, user, lot_id)
     if lot.status not in allowed_from:
@@ -50,20 +70,51 @@ async def control_lot(
                 f"the engine refused to {action}: {result.code}", code=result.code or "invalid_status"
             )
     assert to is not None
+    try:
+        await _record(session, engine, lot, action, to, kind, reason, user, case_id, court_id)
+    except BaseException:
+        if in_engine:
+            await undo_in_engine(engine, lot.id, action)
+        raise
+    return lot
+
+
+async def _record(
+    session: AsyncSession,
+    engine: BiddingEngine,
+    lot: Lot,
+    action: str,
+    to: LotStatus,
+    kind: AnnouncementKind,
+    reason: str,
+    user: User,
+    case_id: int,
+    court_id: int,
+) -> None:
+    if action == "cancel":
+        # The engine takes no bid any more: every bid it accepted goes to the record now.
+        lot.bid_chain_head = await flush_lot(session, engine, lot.id)
     await transition(session, lot, to, actor_user_id=user.id, reason=reason)
-    timeline = {
-        "suspend": TimelineKind.SUSPENDED,
-        "resume": TimelineKind.RESUMED,
-        "cancel": TimelineKind.CANCELLED,
-    }
-    await add_timeline(session, lot, timeline[action], reason)
+    await add_timeline(session, lot, TIMELINE[action], reason)
     court, _, prop = await records_of(session, lot)
     await publish(
         session, status_notice(kind, court, prop, reason), court_id=court_id, case_id=case_id, lot_id=lot.id
     )
     if action == "cancel":
         await _release_all_deposits(session, lot, case_id)
-    return lot
+    await session.flush()
+
+
+async def undo_in_engine(engine: BiddingEngine, lot_id: int, action: str) -> None:
+    try:
+        result = await getattr(engine, UNDO[action])(lot_id)
+    except EngineUnavailable:
+        log.error("lot %s: %s not recorded and not undone in the engine; the clock will", lot_id, action)
+        return
+    if not result.accepted:
+        log.error(
+            "lot %s: %s not recorded; undoing it in the engine was refused: %s", lot_id, action, result.code
+        )
 
 
 async def _release_all_deposits(session: AsyncSession, lot: Lot, case_id: int) -> None:

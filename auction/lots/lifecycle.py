@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -24,10 +25,13 @@ from auction.models import Lot, Property, Registration
 from auction.rules import RuleProfile
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.errors import EngineUnavailable
-from bidding_engine.results import CloseResult, EligibleRegistration, LotOpening
+from bidding_engine.results import CloseResult, ControlResult, EligibleRegistration, LotOpening
+from core.db import DATABASE_ERRORS, database_away, utcnow
 from core.tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
+# A service away: the tick fails as a whole and is retried (nothing opens or closes meanwhile).
+SERVICE_ERRORS: tuple[type[Exception], ...] = (EngineUnavailable, *DATABASE_ERRORS)
 OPEN_BATCH = 50
 
 
@@ -40,9 +44,47 @@ async def eligible_registrations(session: AsyncSession, lot_id: int) -> tuple[El
     return tuple(EligibleRegistration(row.id, row.bidder_code, row.priority_rank) for row in rows)
 
 
+# A lot opened later than this after its start (suspended before it, or the clock was down) gets
+# its whole bidding period from the moment it opens: it never fails without having been live.
+LATE_OPEN_GRACE = dt.timedelta(seconds=5)
+
+
+@dataclass
+class Failure:
+    """A lot whose opening or close could not be recorded: retried every tick, reported meanwhile."""
+
+    stage: str  # "open" | "close"
+    error: str
+    since: dt.datetime
+    attempts: int = 1
+
+
+Failures = dict[int, Failure]
+
+
+def _service_away(exc: Exception) -> bool:
+    return isinstance(exc, EngineUnavailable) or database_away(exc)
+
+
+def _note_failure(failures: Failures, lot_id: int, stage: str, exc: Exception, now: dt.datetime) -> None:
+    known = failures.get(lot_id)
+    if known is None:
+        log.exception("lot %s: the %s could not be recorded; it is retried every tick", lot_id, stage)
+        failures[lot_id] = Failure(stage, f"{type(exc).__name__}: {exc}"[:500], now)
+    else:
+        known.attempts += 1
+        known.error = f"{type(exc).__name__}: {exc}"[:500]
+
+
 async def open_due_lots(
-    sessions: async_sessionmaker[AsyncSession], engine: BiddingEngine, profile: RuleProfile
+    sessions: async_sessionmaker[AsyncSession],
+    engine: BiddingEngine,
+    profile: RuleProfile,
+    failures: Failures | None = None,
 ) -> list[int]:
+    """Open the announced lots whose start has come, each in its own savepoint: one that cannot
+    be opened is reported and retried, and never keeps the others shut."""
+    failures = {} if failures is None else failures
     now = ms_to_datetime(await engine.now_ms())
     opened = []
     async with sessions.begin() as session:
@@ -54,25 +96,43 @@ async def open_due_lots(
             .with_for_update(skip_locked=True)
         )
         for lot in lots:
-            await engine.open(
-                LotOpening(
-                    lot_id=lot.id,
-                    starting_price=lot.starting_price,
-                    increment=lot.increment,
-                    end_ms=datetime_to_ms(lot.end_at),
-                    extension_ms=int(profile.extension.total_seconds() * 1000),
-                    registrations=await eligible_registrations(session, lot.id),
-                    first_bid_window_ms=(
-                        int(profile.fixed_price_window.total_seconds() * 1000)
-                        if lot.sale_kind is SaleKind.FIXED_PRICE
-                        else 0
-                    ),
-                )
-            )
-            await transition(session, lot, LotStatus.LIVE, reason="start_at reached")
-            await add_timeline(session, lot, TimelineKind.AUCTION_STARTED)
+            try:
+                async with session.begin_nested():
+                    await _open(session, engine, profile, lot, now)
+            except Exception as exc:
+                if _service_away(exc):
+                    raise  # the whole tick waits for it
+                _note_failure(failures, lot.id, "open", exc, now)  # this lot's own problem
+                continue
+            failures.pop(lot.id, None)
             opened.append(lot.id)
     return opened
+
+
+async def _open(
+    session: AsyncSession, engine: BiddingEngine, profile: RuleProfile, lot: Lot, now: dt.datetime
+) -> None:
+    reason = "start_at reached"
+    if now - lot.start_at > LATE_OPEN_GRACE:
+        lot.end_at = now + (lot.end_at - lot.start_at)
+        reason = f"opened late: the full bidding period runs from now to {lot.end_at.isoformat()}"
+    await engine.open(
+        LotOpening(
+            lot_id=lot.id,
+            starting_price=lot.starting_price,
+            increment=lot.increment,
+            end_ms=datetime_to_ms(lot.end_at),
+            extension_ms=int(profile.extension.total_seconds() * 1000),
+            registrations=await eligible_registrations(session, lot.id),
+            first_bid_window_ms=(
+                int(profile.fixed_price_window.total_seconds() * 1000)
+                if lot.sale_kind is SaleKind.FIXED_PRICE
+                else 0
+            ),
+        )
+    )
+    await transition(session, lot, LotStatus.LIVE, reason=reason)
+    await add_timeline(session, lot, TimelineKind.AUCTION_STARTED)
 
 
 async def record_close(
@@ -84,7 +144,8 @@ async def record_close(
         return False
     lot.bid_chain_head = await flush_lot(session, engine, lot_id)
     lot.engine_end_at = ms_to_datetime(result.end_ms)
-    lot.closed_at = ms_to_datetime(result.now_ms)
+    # When the engine closed it, not when this worker got to record it.
+    lot.closed_at = ms_to_datetime(result.closed_ms or result.end_ms)
     await transition(session, lot, LotStatus.ENDED, reason="engine end time reached")
     if result.outcome == "sold":
         lot.result_price = result.price
@@ -118,25 +179,85 @@ async def settle_deposits_at_close(session: AsyncSession, lot: Lot, case_id: int
 
 
 async def close_due_lots(
-    sessions: async_sessionmaker[AsyncSession], engine: BiddingEngine, missing: set[int] | None = None
+    sessions: async_sessionmaker[AsyncSession],
+    engine: BiddingEngine,
+    missing: set[int] | None = None,
+    failures: Failures | None = None,
 ) -> list[int]:
-    """Close every live lot whose engine end has passed; `missing` remembers lots already
-    reported as unknown to the engine, so the log says it once per lot, not ten times a second."""
+    """Close every live lot whose engine end has passed, each in its own transaction: a lot whose
+    close cannot be recorded is reported (`failures`, /healthz) and retried every tick, and never
+    holds up the lots after it. In the same pass, a lot whose engine state disagrees with the
+    record after a court action that could not be recorded is put back (`reconcile`).
+    `missing` remembers lots already reported as unknown to the engine, so the log says it once
+    per lot, not ten times a second."""
+    failures = {} if failures is None else failures
     async with sessions() as session:
-        live = list(await session.scalars(sa.select(Lot.id).where(Lot.status == LotStatus.LIVE)))
-    results = await asyncio.gather(*(engine.close(lot_id) for lot_id in live))
+        rows = (
+            await session.execute(
+                sa.select(Lot.id, Lot.status).where(Lot.status.in_((LotStatus.LIVE, LotStatus.SUSPENDED)))
+            )
+        ).all()
+    results = await asyncio.gather(*(engine.close(row.id) for row in rows))
     recorded = []
-    for lot_id, result in zip(live, results, strict=True):
+    for (lot_id, status), result in zip(rows, results, strict=True):
         if result.status == "missing" and (missing is None or lot_id not in missing):
-            log.error("lot %s is live in PostgreSQL but unknown to the engine: rebuild it", lot_id)
+            log.error(
+                "lot %s is %s in PostgreSQL but unknown to the engine: rebuild it", lot_id, status.value
+            )
             if missing is not None:
                 missing.add(lot_id)
         if result.status != "ended":
+            if result.status not in ("missing", status.value):
+                await reconcile(sessions, engine, lot_id)
             continue
-        async with sessions.begin() as session:
-            if await record_close(session, engine, lot_id, result):
-                recorded.append(lot_id)
+        if status is not LotStatus.LIVE:
+            # The engine ended a lot the record has suspended: a resume whose record was lost,
+            # then the clock ran out. The engine's clock decides; the court must look at it.
+            if lot_id not in failures:
+                log.error("lot %s: ended in the engine but suspended in the record", lot_id)
+                failures[lot_id] = Failure("close", "ended in the engine, suspended in the record", utcnow())
+            continue
+        try:
+            async with sessions.begin() as session:
+                if await record_close(session, engine, lot_id, result):
+                    recorded.append(lot_id)
+        except Exception as exc:
+            if _service_away(exc):
+                raise  # the whole tick waits for it
+            _note_failure(failures, lot_id, "close", exc, utcnow())  # this lot's own problem
+            continue
+        failures.pop(lot_id, None)
     return recorded
+
+
+# The engine call that makes the engine agree with the record: (record, engine) -> call.
+RECONCILE = {
+    (LotStatus.LIVE, "suspended"): "resume",
+    (LotStatus.SUSPENDED, "live"): "suspend",
+    (LotStatus.LIVE, "cancelled"): "reinstate",
+    (LotStatus.SUSPENDED, "cancelled"): "reinstate",
+}
+
+
+async def reconcile(sessions: async_sessionmaker[AsyncSession], engine: BiddingEngine, lot_id: int) -> bool:
+    """Put the engine back where the record says the lot is, after a court action changed the
+    engine but its record was never written (the worker died between the two). Under the lot's
+    row lock, skipped while a court action holds it; True when a change was made."""
+    async with sessions.begin() as session:
+        lot = await session.scalar(sa.select(Lot).where(Lot.id == lot_id).with_for_update(skip_locked=True))
+        if lot is None:
+            return False
+        snapshot = await engine.snapshot(lot_id)
+        if snapshot is None:
+            return False
+        call = RECONCILE.get((lot.status, snapshot.status.value))
+        if call is None:
+            return False
+        result: ControlResult = await getattr(engine, call)(lot_id)
+        log.warning(
+            "lot %s: engine %s, record %s: %s -> %s", lot_id, snapshot.status, lot.status.value, call, result
+        )
+        return result.accepted
 
 
 class LotScheduler:
@@ -153,10 +274,11 @@ class LotScheduler:
         self.profile = profile
         self.tick_s = tick_s
         self.reported_missing: set[int] = set()
+        self.failures: Failures = {}  # lots that could not be opened or closed, retried each tick
 
     async def tick(self) -> tuple[list[int], list[int]]:
-        opened = await open_due_lots(self.sessions, self.engine, self.profile)
-        closed = await close_due_lots(self.sessions, self.engine, self.reported_missing)
+        opened = await open_due_lots(self.sessions, self.engine, self.profile, self.failures)
+        closed = await close_due_lots(self.sessions, self.engine, self.reported_missing, self.failures)
         return opened, closed
 
     async def run(self) -> None:
@@ -164,7 +286,7 @@ class LotScheduler:
             stop_if_cancelled()
             try:
                 await self.tick()
-            except (EngineUnavailable, OSError, sa.exc.SQLAlchemyError) as exc:
+            except SERVICE_ERRORS as exc:
                 # Fails closed: nothing opens or closes until both services answer again.
                 log.warning("lifecycle tick failed, retrying: %s", exc)
                 await asyncio.sleep(1.0)

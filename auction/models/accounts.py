@@ -38,11 +38,21 @@ class User(Base):
     id_number_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     id_number_masked: Mapped[str | None] = mapped_column(sa.String(32))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # An account opened with an identity another account already held, before one identity could
+    # hold one account only (migration 0005): deactivated, kept, pointing at the holder.
+    duplicate_of: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 # Usernames are unique regardless of case, so "Court1" cannot impersonate "court1".
 sa.Index("uq_users_username_lower", sa.func.lower(User.username), unique=True)
+# One identity (identity number or credit code), one account.
+sa.Index(
+    "uq_users_identity",
+    User.id_number_hash,
+    unique=True,
+    postgresql_where=sa.and_(User.id_number_hash.is_not(None), User.duplicate_of.is_(None)),
+)
 
 
 class ApiToken(Base):

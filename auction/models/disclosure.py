@@ -22,8 +22,9 @@ class Announcement(Base):
     court_id: Mapped[int] = mapped_column(sa.ForeignKey("courts.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enforcement_cases.id"))
     lot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lots.id"), index=True)
-    title_zh: Mapped[str] = mapped_column(sa.String(300))
-    title_en: Mapped[str] = mapped_column(sa.String(300))
+    # Text: a title is built from the court's name and the property's title, whatever their length.
+    title_zh: Mapped[str] = mapped_column(sa.Text)
+    title_en: Mapped[str] = mapped_column(sa.Text)
     body_zh: Mapped[str] = mapped_column(sa.Text)
     body_en: Mapped[str] = mapped_column(sa.Text)
     published_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

@@ -48,6 +48,9 @@ class Lot(Base):
         sa.ForeignKey("registrations.id", use_alter=True)
     )
     bid_chain_head: Mapped[str | None] = mapped_column(sa.String(64))
+    # The engine change a committed court action still owes (suspend, resume, cancel): made after
+    # the commit, retried by the lifecycle clock until the engine has it.
+    engine_pending: Mapped[str | None] = mapped_column(sa.String(16))
     created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None]
@@ -90,12 +93,16 @@ class Registration(Base):
     __table_args__ = (
         sa.UniqueConstraint("lot_id", "user_id"),
         sa.UniqueConstraint("lot_id", "bidder_code"),
+        sa.UniqueConstraint("lot_id", "identity_hash"),
         sa.CheckConstraint("deposit_amount > 0", name="deposit_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lot_id: Mapped[int] = mapped_column(sa.ForeignKey("lots.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # The bidder's identity (the account's keyed hash): one registration per identity and lot, and
+    # a default bars the identity, whatever account it uses.
+    identity_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     bidder_code: Mapped[str] = mapped_column(sa.String(16))
     priority_rank: Mapped[int | None] = mapped_column(sa.SmallInteger)
     deposit_amount: Mapped[int]

@@ -1,11 +1,13 @@
 -- Close the lot if its engine end time has passed (idempotent; safe from any number of workers).
 -- ARGV[2] seconds to keep the lot's keys after the close (the log is in PostgreSQL by then).
--- Returns {state, outcome, price, leader registration, leader code, end_ms, seq, now_ms, closed_now}
--- where state is 'ended' (closed now or before), 'live', 'suspended', 'cancelled' or 'missing'.
+-- Returns {state, outcome, price, leader registration, leader code, end_ms, seq, now_ms, closed_now,
+-- closed_ms} where state is 'ended' (closed now or before), 'live', 'suspended', 'cancelled' or
+-- 'missing', and closed_ms is when the engine closed it (0 while open): whichever call records the
+-- close, it records this moment, not its own.
 local now = now_ms()
 local st = load_state()
 if st == nil then
-  return {'missing', '', '0', '', '', '0', '0', int(now), 0}
+  return {'missing', '', '0', '', '', '0', '0', int(now), 0, '0'}
 end
 local closed_now = 0
 if st.status == 'live' and now >= st.end_ms then
@@ -26,4 +28,4 @@ if st.status == 'live' and now >= st.end_ms then
   closed_now = 1
 end
 return {st.status, st.outcome or '', int(st.price), st.leader or '', st.leader_code or '', int(st.end_ms),
-        int(st.seq), int(now), closed_now}
+        int(st.seq), int(now), closed_now, int(st.closed_ms)}

@@ -182,9 +182,9 @@ async def test_cli_ledger_check(cli_env: dict, db_engine: AsyncEngine) -> None:
 
 
 async def test_cli_verify_finds_a_tampered_bid(cli_env: dict, db_engine: AsyncEngine) -> None:
-    from bidding_engine.results import BidKind
     from auction.lots.bid_chain import GENESIS_HASH, ChainLink, link_hash
     from auction.models import Bid
+    from bidding_engine.results import BidKind
     from tests import factories
 
     async with AsyncSession(db_engine) as session:

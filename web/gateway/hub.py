@@ -14,7 +14,6 @@ and is sent a fresh snapshot once it has drained; its seq jump tells the client 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from websockets.asyncio.server import ServerConnection
 
 from bidding_engine.errors import EngineUnavailable
 from bidding_engine.feed import LotEventFeed
+from core.loops import Loops
 from core.tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
@@ -59,27 +59,24 @@ def buffered(connection: ServerConnection) -> int:
 
 class FanoutHub:
     def __init__(
-        self, feed: LotEventFeed, resync: Callable[[int, ServerConnection], Awaitable[None]]
+        self,
+        feed: LotEventFeed,
+        resync: Callable[[int, ServerConnection], Awaitable[None]],
+        loops: Loops | None = None,
     ) -> None:
         self.feed = feed
         self.resync = resync  # sends a fresh snapshot to a socket that fell behind
         self.lots: dict[int, LotWatchers] = {}
-        self._tasks: list[asyncio.Task[None]] = []
+        self.loops = loops or Loops()
         self._unsubscribing: set[asyncio.Future[None]] = set()
         self.events_dispatched = 0
 
     async def start(self) -> None:
-        self._tasks = [
-            asyncio.create_task(self._read(), name="fanout-reader"),
-            asyncio.create_task(self._drain_lagging(), name="fanout-drain"),
-        ]
+        self.loops.start("fanout-reader", self._read())
+        self.loops.start("fanout-drain", self._drain_lagging())
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self.loops.stop("fanout-reader", "fanout-drain")
         await self.feed.close()
 
     async def watch(self, lot_id: int, connection: ServerConnection) -> None:

@@ -9,7 +9,6 @@ every worker). A connection's failure never reaches another: each runs in its ow
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import secrets
@@ -42,7 +41,9 @@ class Gateway:
     def __init__(self, state: AppState) -> None:
         self.state = state
         self.worker = f"{os.getpid()}-{secrets.token_hex(3)}"
-        self.hub = FanoutHub(LotEventFeed(state.redis, state.settings.redis_namespace), self.resync)
+        self.hub = FanoutHub(
+            LotEventFeed(state.redis, state.settings.redis_namespace), self.resync, state.loops
+        )
         self.presence = Presence(state.engine, self.hub, self.worker)
         self.snapshots = Snapshots(state.engine, state.sessions, self.presence.count)
         self.dispatcher = Dispatcher(self.hub, self.snapshots, state.bids, state.engine)
@@ -50,7 +51,6 @@ class Gateway:
         self._callers: dict[ServerConnection, Caller] = {}
         self.clients: dict[ServerConnection, Client] = {}
         self._server: Server | None = None
-        self._tasks: list[asyncio.Task[None]] = []
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -70,13 +70,10 @@ class Gateway:
             server_header=None,
         )
         namespace = self.state.settings.redis_namespace
-        self._tasks = [
-            asyncio.create_task(self.presence.run(), name="watcher-counts"),
-            asyncio.create_task(
-                session_ends.listen(self.state.redis, namespace, self.on_session_ended), name="session-ends"
-            ),
-            asyncio.create_task(self._check_sessions(), name="session-check"),
-        ]
+        loops = self.state.loops
+        loops.start("watcher-counts", self.presence.run())
+        loops.start("session-ends", session_ends.listen(self.state.redis, namespace, self.on_session_ended))
+        loops.start("session-check", self._check_sessions())
 
     @property
     def port(self) -> int:
@@ -84,11 +81,7 @@ class Gateway:
         return int(next(iter(self._server.sockets)).getsockname()[1])
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self.state.loops.stop("watcher-counts", "session-ends", "session-check")
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()

@@ -42,12 +42,30 @@ async def _check_redis(request: Request) -> str:
 
 
 async def healthz(request: Request) -> Response:
+    """503 when a service is away or a background loop died (restart the worker); lots whose
+    opening or close could not be recorded are listed, for the operator, with a 200."""
+    state = app_state(request)
     database, redis = await asyncio.gather(_check_database(request), _check_redis(request))
-    healthy = database == "ok" and redis == "ok"
+    loops = state.loops.health()
+    healthy = database == "ok" and redis == "ok" and all(s == "running" for s in loops.values())
     # Without PostgreSQL the engine still takes bids (the log catches up later): degraded.
     # Without Redis nothing can be bid: down.
-    status = "ok" if healthy else ("degraded" if redis == "ok" else "down")
-    body = {"status": status, "database": database, "redis": redis}
+    status = "ok" if healthy else ("down" if redis != "ok" else "degraded")
+    failures = state.scheduler.failures if state.scheduler is not None else {}
+    body: dict[str, object] = {"status": status, "database": database, "redis": redis}
+    if loops:  # a worker that runs background loops says how each is
+        body["loops"] = loops
+    if failures:
+        body["unrecorded_lots"] = [
+            {
+                "lot_id": lot_id,
+                "stage": f.stage,
+                "error": f.error,
+                "since": f.since.isoformat(),
+                "attempts": f.attempts,
+            }
+            for lot_id, f in sorted(failures.items())
+        ]
     return json_response(body, status_code=200 if healthy else 503)
 
 
