@@ -27,8 +27,12 @@ SESSION_COOKIE = "auction_session"
 CSRF_COOKIE = "auction_csrf"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-LOGIN_PER_ACCOUNT = Limit("login:account", 10, 15 * 60)
-LOGIN_PER_ADDRESS = Limit("login:address", 50, 15 * 60)
+LOGIN_PER_ACCOUNT = Limit("login:account", 10, 15 * 60)  # failures
+LOGIN_PER_ADDRESS = Limit("login:address", 50, 15 * 60)  # failures
+# Every sign-in and sign-up costs a password hash (~140 ms of CPU): counted per address whether
+# it succeeds or not, so nobody can buy the workers' CPU with valid credentials or new accounts.
+SIGN_INS_PER_ADDRESS = Limit("sign-in:address", 100, 15 * 60)
+SIGN_UPS_PER_ADDRESS = Limit("sign-up:address", 10, 60 * 60)
 
 
 def bearer_token(request: Request) -> str | None:
@@ -95,6 +99,17 @@ async def require_user(request: Request, session: DbSession) -> User:
     return user
 
 
+async def throttle_sign_up(request: Request) -> None:
+    """Count a sign-up attempt from the caller's address; RateLimited past the limit."""
+    state = app_state(request)
+    throttle = Throttle(state.redis, state.settings.redis_namespace)
+    address = client_address(request)
+    wait = await throttle.retry_after(SIGN_UPS_PER_ADDRESS, address)
+    if wait:
+        raise RateLimited(f"too many sign-ups from this address; try again in {wait} s", retry_after_s=wait)
+    await throttle.record(SIGN_UPS_PER_ADDRESS, address)
+
+
 async def end_session(request: Request) -> None:
     """Revoke the session the request came with (bearer token first, else the cookie) and tell
     every gateway worker, so a socket opened with it stops bidding at once. Unauthenticated
@@ -122,9 +137,11 @@ async def sign_in(request: Request, session: DbSession, username: str, password:
     wait = max(
         await throttle.retry_after(LOGIN_PER_ACCOUNT, username),
         await throttle.retry_after(LOGIN_PER_ADDRESS, address),
+        await throttle.retry_after(SIGN_INS_PER_ADDRESS, address),
     )
     if wait:
-        raise RateLimited(f"too many failed sign-ins; try again in {wait} s", retry_after_s=wait)
+        raise RateLimited(f"too many sign-ins; try again in {wait} s", retry_after_s=wait)
+    await throttle.record(SIGN_INS_PER_ADDRESS, address)
     try:
         user = await accounts.authenticate(session, username, password)
     except Unauthenticated:

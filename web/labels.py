@@ -131,6 +131,7 @@ FIELD_ERRORS: Mapping[str, str] = {
     "bidding_period_too_short": N_("leaves too short a bidding period"),
     "nul_character": N_("contains a forbidden character"),
     "too_long": N_("is too long"),
+    "rate_limited": N_("was sent too often from this address: try again later"),
 }
 
 GLOBALS: Mapping[str, Mapping[str, str]] = {

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import msgspec
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction.accounts import identity
@@ -77,17 +78,40 @@ async def create_user(session: AsyncSession, new: NewUser, *, secret_key: str) -
     )
     if taken is not None:
         raise Conflict("that username is taken", code="username_taken", fields={"username": "taken"})
+    digest = identity.keyed_hash(new.id_number, secret_key) if new.id_number else None
+    if digest is not None and await session.scalar(
+        sa.select(User.id).where(User.id_number_hash == digest).limit(1)
+    ):
+        # One identity, one account: a second account would dodge a ban or hold a second code.
+        raise Conflict(
+            "an account with this identity number exists already",
+            code="identity_taken",
+            fields={"id_number": "taken"},
+        )
     user = User(
         username=new.username,
-        password_hash=hash_password(new.password),
+        password_hash=await hash_password(new.password),
         role=new.role,
         court_id=court_id,
         real_name=new.real_name.strip(),
-        id_number_hash=identity.keyed_hash(new.id_number, secret_key) if new.id_number else None,
+        id_number_hash=digest,
         id_number_masked=identity.mask(new.id_number) if new.id_number else None,
     )
     session.add(user)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        # Two sign-ups racing with one username or identity: the unique indexes let one in.
+        if "username" in str(exc.orig):
+            raise Conflict(
+                "that username is taken", code="username_taken", fields={"username": "taken"}
+            ) from None
+        raise Conflict(
+            "an account with this identity number exists already",
+            code="identity_taken",
+            fields={"id_number": "taken"},
+        ) from None
     return user
 
 
@@ -98,7 +122,7 @@ def token_hash(token: str) -> str:
 async def authenticate(session: AsyncSession, username: str, password: str) -> User:
     user = await session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
     # Verify even for unknown users so the response time does not reveal which usernames exist.
-    valid = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    valid = await verify_password(user.password_hash if user else DUMMY_HASH, password)
     if user is None or not valid or not user.is_active:
         raise BadCredentials("wrong username or password")
     return user

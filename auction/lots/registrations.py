@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import msgspec
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.accounts.access import court_of_lot, require_bidder
@@ -32,12 +33,21 @@ from core.db import utcnow
 OPEN_FOR_REGISTRATION = (LotStatus.ANNOUNCED, LotStatus.LIVE, LotStatus.SUSPENDED)
 
 
-async def _defaulted_on_property(session: AsyncSession, user_id: int, property_id: int) -> bool:
+def _same_bidder(user: User) -> sa.ColumnElement[bool]:
+    """Registrations of this identity, whatever account made them (or of this account, for one
+    registered before identities were recorded)."""
+    if user.id_number_hash is None:
+        return Registration.user_id == user.id
+    return sa.or_(Registration.identity_hash == user.id_number_hash, Registration.user_id == user.id)
+
+
+async def _defaulted_on_property(session: AsyncSession, user: User, property_id: int) -> bool:
+    """A default (悔拍) bars the identity from every later round of the property."""
     found = await session.scalar(
         sa.select(Registration.id)
         .join(Lot, Lot.id == Registration.lot_id)
         .where(
-            Registration.user_id == user_id,
+            _same_bidder(user),
             Lot.property_id == property_id,
             Registration.deposit_status == DepositStatus.FORFEITED,
         )
@@ -69,7 +79,7 @@ async def register(
             is_bidder_account=True,
             has_real_name=user.id_number_hash is not None,
             is_staff_of_handling_court=user.court_id == court_id,
-            defaulted_on_this_property=await _defaulted_on_property(session, user.id, prop.id),
+            defaulted_on_this_property=await _defaulted_on_property(session, user, prop.id),
             on_dishonest_list=prop.category is Category.REAL_ESTATE
             and await _on_dishonest_list(session, user),
             category=prop.category,
@@ -81,8 +91,9 @@ async def register(
             f"this account may not bid on this lot: {refusal}", code="ineligible", fields={"reason": refusal}
         )
     if await session.scalar(
-        sa.select(Registration.id).where(Registration.lot_id == lot.id, Registration.user_id == user.id)
+        sa.select(Registration.id).where(Registration.lot_id == lot.id, _same_bidder(user))
     ):
+        # One identity, one registration per lot: never two bidder codes for one person.
         raise Conflict("you are registered for this lot already", code="already_registered")
     rank = await session.scalar(
         sa.select(PriorityHolder.rank).where(
@@ -95,12 +106,18 @@ async def register(
     registration = Registration(
         lot_id=lot.id,
         user_id=user.id,
+        identity_hash=user.id_number_hash,
         bidder_code=new_bidder_code(taken, priority=rank is not None),
         priority_rank=rank,
         deposit_amount=lot.deposit,
     )
     session.add(registration)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        # The same identity registering twice at once: the unique (lot, identity) lets one in.
+        raise Conflict("you are registered for this lot already", code="already_registered") from None
     payment = Payment(
         public_id=new_payment_id(), registration_id=registration.id, provider=provider, amount=lot.deposit
     )

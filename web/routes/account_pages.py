@@ -18,6 +18,7 @@ from web.auth import (
     end_session,
     session_token,
     sign_in,
+    throttle_sign_up,
 )
 from web.i18n import LANGUAGE_COOKIE, LANGUAGES
 from web.rendering import form_data, render, safe_next, translator
@@ -87,14 +88,16 @@ async def signup(request: Request) -> Response:
         Role.BIDDER, values["username"], values["password"], values["real_name"], values["id_number"] or None
     )
     try:
+        await throttle_sign_up(request)
         async with state.sessions.begin() as session:
             user = await accounts.create_user(session, new, secret_key=state.settings.secret_key)
             token, _ = await accounts.issue_token(session, user, SESSION_LIFETIME)
-    except (ValidationFailed, Conflict) as exc:
+    except (ValidationFailed, Conflict, RateLimited) as exc:
         # Never echo secrets: the password and the identity number are typed again.
         shown = {key: value for key, value in values.items() if key not in ("password", "id_number")}
+        status = 429 if isinstance(exc, RateLimited) else 422
         return render(
-            request, "signup.html", {"errors": exc.fields or {"form": exc.code}, "values": shown}, 422
+            request, "signup.html", {"errors": exc.fields or {"form": exc.code}, "values": shown}, status
         )
     response = RedirectResponse("/", status_code=303)
     session_cookie(request, response, token)

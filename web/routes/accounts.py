@@ -9,7 +9,7 @@ from starlette.routing import Route
 from auction.accounts import users as accounts
 from auction.enums import Role
 from auction.models import User
-from web.auth import end_session, require_user, sign_in
+from web.auth import end_session, require_user, sign_in, throttle_sign_up
 from web.jsonbody import Body, read_json
 from web.responses import json_response
 from web.state import app_state
@@ -36,6 +36,7 @@ def user_json(user: User) -> dict[str, object]:
 
 async def sign_up(request: Request) -> Response:
     body = await read_json(request, SignUp)
+    await throttle_sign_up(request)
     state = app_state(request)
     new = accounts.NewUser(
         role=Role.BIDDER,
