@@ -108,3 +108,40 @@ def _wait(condition: object, timeout_s: float = 15.0) -> None:
             return
         time.sleep(0.05)
     raise TimeoutError("the Redis Cluster did not come up")
+
+
+@contextmanager
+def redis_server(folder: Path, *args: str) -> Iterator[int]:
+    """One redis-server of the test's own on a free loopback port (extra `args` as given)."""
+    binary = redis_server_binary()
+    port = _free_port([])
+    node_dir = folder / f"single-{port}"
+    node_dir.mkdir(parents=True)
+    process = subprocess.Popen(
+        [
+            str(binary),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(node_dir),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--logfile",
+            str(node_dir / "redis.log"),
+            *args,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        client = redis.Redis(host="127.0.0.1", port=port)
+        _wait(lambda: _pings(client))
+        client.close()
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -74,7 +74,7 @@ async def control_lot(
         await _record(session, engine, lot, action, to, kind, reason, user, case_id, court_id)
     except BaseException:
         if in_engine:
-            await undo_in_engine(engine, lot.id, action)
+            await undo_in_engine(engine, lot_id, action)  # not lot.id: the session is broken
         raise
     return lot
 

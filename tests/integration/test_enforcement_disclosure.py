@@ -248,3 +248,26 @@ async def test_the_fee_calculator(api: httpx.AsyncClient) -> None:
     assert answer["fee"] == 1_240_000
     assert [b["fee"] for b in answer["bands"]] == [5_000, 735_000, 500_000]
     assert (await api.get("/api/v1/fees/enforcement?amount=-1")).status_code == 422
+
+
+async def test_a_clue_attachment_opens_for_the_court_and_its_reporter_only(
+    api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession]
+) -> None:
+    _, staff = await court_and_staff(api, committed)
+    _, other_staff = await court_and_staff(api, committed)
+    case_id, _ = await case_with_creditor(api, committed, staff, "(2026)浙0106执线索附件号")
+    reporter, stranger = await actor(api, committed, Role.BIDDER), await actor(api, committed, Role.BIDDER)
+    photo = b"\x89PNG\r\n\x1a\n" + b"1" * 64
+    clue = await api.post(
+        f"/api/v1/cases/{case_id}/clues",
+        headers=reporter.headers,
+        files={"file": ("car.png", photo, "image/png")},
+        data={"text": "被执行人的车辆停在某停车场"},
+    )
+    url = clue.json()["attachment_url"]
+    opened = await api.get(url, headers=staff.headers)
+    assert opened.status_code == 200 and opened.content == photo
+    assert opened.headers["content-type"] == "image/png" and "no-store" in opened.headers["cache-control"]
+    assert (await api.get(url, headers=reporter.headers)).status_code == 200
+    for who in (stranger.headers, other_staff.headers, {}):
+        assert (await api.get(url, headers=who)).status_code == 404
