@@ -132,6 +132,7 @@ FIELD_ERRORS: Mapping[str, str] = {
     "nul_character": N_("contains a forbidden character"),
     "too_long": N_("is too long"),
     "rate_limited": N_("was sent too often from this address: try again later"),
+    "invalid_email": N_("is not an e-mail address"),
 }
 
 GLOBALS: Mapping[str, Mapping[str, str]] = {

@@ -130,7 +130,11 @@ async def confirm_payment(
     session: AsyncSession, payment_public_id: str, *, payer: User | None = None
 ) -> Registration:
     """Mark a deposit paid and frozen (idempotent). The caller makes the registration eligible
-    in the engine after the commit (`make_eligible`)."""
+    in the engine after the commit (`make_eligible`).
+
+    A payment that arrives once the lot can take no more bidders (it closed meanwhile) is still
+    money at the court's bank: it is recorded as received and sent straight back, through the
+    ledger, and the deposit ends `refunded`, so the provider stops retrying and nothing is lost."""
     payment = await session.scalar(
         sa.select(Payment).where(Payment.public_id == payment_public_id).with_for_update()
     )
@@ -142,10 +146,11 @@ async def confirm_payment(
         raise NotFound("no such payment")  # someone else's payment is not yours to see
     lot, case_id, _ = await court_of_lot(session, registration.lot_id)
     if registration.deposit_status is DepositStatus.PENDING:
-        if lot.status not in OPEN_FOR_REGISTRATION:
-            raise Conflict("bidding on this lot has ended", code="not_live")
         await move_deposit(session, registration, DepositStatus.FROZEN, case_id=case_id)
         payment.status, payment.confirmed_at = "paid", utcnow()
+        if lot.status not in OPEN_FOR_REGISTRATION:
+            await move_deposit(session, registration, DepositStatus.REFUNDED, case_id=case_id)
+            payment.status = "refunded"
     return registration
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.enums import Channel, DeliveryStatus
 from auction.models import CaseSubscription, EnforcementCase, Notification, TimelineEvent
-from auction.notifications.channels import DeliveryError, Notifier
+from auction.notifications.channels import DeliveryError, Notifier, UnsendableMessage
 from core.db import utcnow
 from core.display import cst_minutes
 from core.tasks import stop_if_cancelled
@@ -140,7 +140,7 @@ class NotificationDispatcher:
                 )
         return claimed
 
-    async def _record(self, notification_id: int, error: str | None) -> None:
+    async def _record(self, notification_id: int, error: str | None, *, final: bool = False) -> None:
         async with self.sessions.begin() as session:
             notification = await session.get(Notification, notification_id, with_for_update=True)
             assert notification is not None
@@ -153,7 +153,7 @@ class NotificationDispatcher:
                 )
             else:
                 notification.last_error = error[:1000]
-                if notification.attempts >= MAX_ATTEMPTS:
+                if final or notification.attempts >= MAX_ATTEMPTS:
                     notification.status = DeliveryStatus.FAILED
                 else:
                     notification.next_attempt_at = utcnow() + backoff(notification.attempts)
@@ -169,6 +169,16 @@ class NotificationDispatcher:
             except DeliveryError as exc:
                 log.warning("notification %s not delivered: %s", item["id"], exc)
                 await self._record(item["id"], str(exc))
+                continue
+            except UnsendableMessage as exc:
+                log.warning("notification %s cannot be sent, given up: %s", item["id"], exc)
+                await self._record(item["id"], str(exc), final=True)
+                continue
+            except Exception as exc:
+                # One message's problem (a channel's bug) must not stop everyone else's notices:
+                # it is logged with its traceback and marked failed.
+                log.exception("notification %s failed unexpectedly, given up", item["id"])
+                await self._record(item["id"], f"internal error: {exc!r}", final=True)
                 continue
             await self._record(item["id"], None)
             sent += 1

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from auction.enums import Channel
 from auction.errors import NotFound, ValidationFailed
 from auction.models import CaseSubscription, Claim, EnforcementCase, User
+from auction.notifications.channels import is_email_address
 
 
 async def is_party(session: AsyncSession, user: User, case: EnforcementCase) -> bool:
@@ -32,8 +33,8 @@ async def subscribe(
     if case is None or not await is_party(session, user, case):
         raise NotFound("no such case among yours")
     errors = {}
-    if Channel.EMAIL in channels and (not email or "@" not in email or len(email) > 254):
-        errors["email"] = "required_for_email"
+    if Channel.EMAIL in channels and (not email or not is_email_address(email)):
+        errors["email"] = "required_for_email" if not email else "invalid_email"
     if Channel.SMS in channels and (
         not phone or not (phone.isascii() and phone.lstrip("+").isdigit()) or len(phone) > 20
     ):

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.accounts import identity
 from auction.disclosure import lists as enforcement
 from auction.enums import Channel, DeliveryStatus, Role
-from auction.models import Notification
-from auction.notifications.channels import DeliveryError
+from auction.models import CaseSubscription, Notification
+from auction.notifications.channels import DeliveryError, FileSink
 from auction.notifications.dispatcher import NotificationDispatcher
 from tests.integration.test_workflows import Actor, actor, court_and_staff
 
@@ -271,3 +273,37 @@ async def test_a_clue_attachment_opens_for_the_court_and_its_reporter_only(
     assert (await api.get(url, headers=reporter.headers)).status_code == 200
     for who in (stranger.headers, other_staff.headers, {}):
         assert (await api.get(url, headers=who)).status_code == 404
+
+
+async def test_an_address_with_a_line_break_is_refused_and_never_stops_the_notifier(
+    api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    _, staff = await court_and_staff(api, committed)
+    case_id, creditor = await case_with_creditor(api, committed, staff, "(2026)浙0106执换行号")
+    injected = "liu@example.com\r\nBcc: everyone@example.com"
+    refused = await api.post(
+        f"/api/v1/cases/{case_id}/subscription",
+        headers=creditor.headers,
+        json={"channels": ["email"], "email": injected},
+    )
+    assert refused.status_code == 422 and refused.json()["error"]["fields"] == {"email": "invalid_email"}
+    # One stored before the check existed still arrives at the dispatcher.
+    subscribed = await api.post(
+        f"/api/v1/cases/{case_id}/subscription",
+        headers=creditor.headers,
+        json={"channels": ["email"], "email": "liu@example.com"},
+    )
+    assert subscribed.status_code == 201
+    async with committed.begin() as session:
+        await session.execute(sa.update(CaseSubscription).values(email=injected))
+    await api.post(
+        f"/api/v1/cases/{case_id}/measures", headers=staff.headers, json={"description": "冻结存款"}
+    )
+    sink = FileSink(tmp_path / "email.log", email_from="noreply@court.example")
+    dispatcher = NotificationDispatcher(committed, {Channel.EMAIL: sink, Channel.SMS: Flaky(0)})
+    assert await dispatcher.run_once() == 0  # nothing sent, and the pass ended normally
+    async with committed() as session:
+        failed = await session.scalar(sa.select(Notification).where(Notification.channel == Channel.EMAIL))
+    assert failed is not None and failed.status is DeliveryStatus.FAILED and failed.attempts == 1
+    assert "not an e-mail address" in (failed.last_error or "")
+    assert not (tmp_path / "email.log").exists()

@@ -255,3 +255,72 @@ async def test_authorization_matrix(api: httpx.AsyncClient, matrix: dict, endpoi
             assert response.status_code == expected, (
                 f"{role} {endpoint}: {response.status_code} {response.text}"
             )
+
+
+async def test_a_deposit_paid_after_the_close_is_recorded_and_refunded(
+    webhook_api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession]
+) -> None:
+    """The bank took the money just before the close; its notice comes after: nothing is lost."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from auction.models import Lot, Payment
+    from settlement import chart, ledger
+
+    _, staff = await court_and_staff(webhook_api, committed)
+    bidder = await actor(webhook_api, committed, Role.BIDDER)
+    now = dt.datetime.now(dt.UTC)
+    case = (
+        await webhook_api.post(
+            "/api/v1/cases",
+            headers=staff.headers,
+            json={"case_number": "(2026)执迟到号", "debtor": {"name": "甲", "kind": "legal"}},
+        )
+    ).json()
+    prop = (
+        await webhook_api.post(
+            "/api/v1/properties",
+            headers=staff.headers,
+            json={"case_id": case["id"], "title": "车", "category": "vehicle", "appraised_value": 1_000_000},
+        )
+    ).json()
+    lot = (
+        await webhook_api.post(
+            "/api/v1/lots",
+            headers=staff.headers,
+            json={
+                "property_id": prop["id"],
+                "round": 1,
+                "starting_price": 700_000,
+                "increment": 1_000,
+                "deposit": 70_000,
+                "start_at": (now + dt.timedelta(days=16)).isoformat(),
+                "end_at": (now + dt.timedelta(days=17)).isoformat(),
+            },
+        )
+    ).json()
+    await webhook_api.post(f"/api/v1/lots/{lot['id']}/publish", headers=staff.headers)
+    registration = (
+        await webhook_api.post(f"/api/v1/lots/{lot['id']}/registrations", headers=bidder.headers)
+    ).json()
+    async with committed.begin() as session:  # the lot closed (no bid) before the notice came
+        await session.execute(sa.update(Lot).where(Lot.id == lot["id"]).values(status="failed"))
+    event = {
+        "event_id": "evt-late",
+        "payment_id": registration["deposit"]["payment_id"],
+        "status": "paid",
+        "amount": 70_000,
+    }
+    for _ in range(2):  # the provider's retry changes nothing
+        answer = await webhook_api.post(
+            "/api/v1/payments/webhook", content=signed(event)[0], headers=signed(event)[1]
+        )
+        assert answer.status_code == 200, answer.text
+    mine = (await webhook_api.get("/api/v1/me/registrations", headers=bidder.headers)).json()
+    assert mine[0]["deposit"]["status"] == "refunded"
+    async with committed() as session:
+        assert await session.scalar(sa.select(Payment.status)) == "refunded"
+        assert await ledger.balance(session, chart.bidder_deposit(registration["registration_id"])) == 0
+        kinds = list(await session.scalars(sa.text("SELECT kind FROM ledger_transactions ORDER BY id")))
+    assert kinds == ["deposit_frozen", "deposit_refunded"]  # received, then sent back
