@@ -29,7 +29,7 @@ from settlement.models import (
     AllocationProceeds,
     Objection,
 )
-from settlement.waterfall import ClaimInput, CostItem, SaleProceeds, allocate
+from settlement.waterfall import ClaimInput, CostItem, EarlierPlans, SaleProceeds, allocate
 
 ACTIVE = (PlanStatus.DRAFT, PlanStatus.PUBLISHED, PlanStatus.FINAL)
 
@@ -55,6 +55,19 @@ async def distributed_sources(session: AsyncSession, case_id: int) -> set[tuple[
         .where(AllocationPlan.case_id == case_id, AllocationPlan.status == PlanStatus.DISBURSED)
     )
     return {(row.lot_id, row.source) for row in rows}
+
+
+async def earlier_plans(session: AsyncSession, case_id: int) -> EarlierPlans:
+    """What the case's disbursed plans enforced and charged: the base of one fee on the whole."""
+    row = (
+        await session.execute(
+            sa.select(
+                sa.func.coalesce(sa.func.sum(AllocationPlan.fee_base), 0),
+                sa.func.coalesce(sa.func.sum(AllocationPlan.enforcement_fee), 0),
+            ).where(AllocationPlan.case_id == case_id, AllocationPlan.status == PlanStatus.DISBURSED)
+        )
+    ).one()
+    return EarlierPlans(int(row[0]), int(row[1]))
 
 
 async def received_by_claim(session: AsyncSession, case_id: int) -> dict[int, int]:
@@ -102,11 +115,13 @@ async def draft_plan(
         [CostItem(cost.label.strip(), cost.amount) for cost in costs],
         claims,
         debtor_kind,
+        await earlier_plans(session, case_id),
     )
     plan = AllocationPlan(
         case_id=case_id,
         proceeds=result.proceeds,
         enforcement_fee=result.enforcement_fee_allocated,
+        fee_base=result.fee_base,
         remainder_to_debtor=result.remainder_to_debtor,
         created_by=created_by,
     )
@@ -186,6 +201,7 @@ class PlanView(msgspec.Struct, frozen=True):
     proceeds: int
     costs: list[CostView]
     enforcement_fee: int
+    fee_base: int  # the amount enforced by this plan, what the fee is charged on
     lines: list[LineView]
     remainder_to_debtor: int
     objection_deadline: str | None
@@ -209,6 +225,7 @@ async def plan_view(session: AsyncSession, plan: AllocationPlan) -> PlanView:
         proceeds=plan.proceeds,
         costs=[CostView(c.label, c.allocated, c.amount) for c in costs],
         enforcement_fee=plan.enforcement_fee,
+        fee_base=plan.fee_base,
         lines=[
             LineView(
                 line.claim_id,

@@ -3,7 +3,9 @@
 Order (docs/rules.md, "Distributing the proceeds"):
 
 1. Costs the court paid for the sale, in the order given; then the enforcement application fee
-   on the amount enforced = min(proceeds − those costs, total of the claims).
+   on the amount enforced = min(proceeds − those costs, total of the claims). The fee is one
+   fee on the case's whole amount enforced: a case paid out in several plans is charged, in
+   each, the fee on everything enforced so far less what earlier plans charged.
    Both come off every property's proceeds in proportion to its share.
 2. Priority claims, property by property: construction-price priority first, then claims
    secured on that property in registration order (rank 1 first), each up to its amount and
@@ -78,6 +80,7 @@ class Allocation:
     costs: tuple[CostLine, ...]
     enforcement_fee: int  # what the fee came to
     enforcement_fee_allocated: int  # what the proceeds covered of it
+    fee_base: int  # the amount enforced by this allocation: what the fee is charged on
     lines: tuple[Line, ...]  # in claim id order
     remainder_to_debtor: int
 
@@ -154,19 +157,32 @@ def _check(proceeds: Sequence[SaleProceeds], costs: Sequence[CostItem], claims: 
         raise AllocationError("claim ids must be unique")
 
 
+@dataclass(frozen=True, slots=True)
+class EarlierPlans:
+    """What the case's disbursed plans did before this one: the fee is one on the whole."""
+
+    enforced: int = 0  # the amounts enforced they charged the fee on
+    fee_charged: int = 0  # what they charged
+
+
 def allocate(
     proceeds: Sequence[SaleProceeds],
     costs: Sequence[CostItem],
     claims: Sequence[ClaimInput],
     debtor_kind: DebtorKind,
+    earlier: EarlierPlans = EarlierPlans(),
 ) -> Allocation:
     _check(proceeds, costs, claims)
+    if earlier.enforced < 0 or earlier.fee_charged < 0:
+        raise AllocationError("earlier plans' amounts are never negative")
     pools = _Pools(proceeds)
     total = pools.total
 
     cost_lines = tuple(CostLine(c.label, c.amount, pools.take_proportionally(c.amount)) for c in costs)
     costs_paid = sum(line.allocated for line in cost_lines)
-    fee = enforcement_fee(min(total - costs_paid, sum(c.amount for c in claims)))
+    fee_base = min(total - costs_paid, sum(c.amount for c in claims))
+    owed = enforcement_fee(earlier.enforced + fee_base) if fee_base > 0 else 0
+    fee = max(owed - earlier.fee_charged, 0)
     fee_paid = pools.take_proportionally(fee)
 
     allocated: dict[int, tuple[int, str]] = {}
@@ -189,7 +205,7 @@ def allocate(
         Line(c.claim_id, c.creditor_name, c.kind, c.rank, c.amount, *allocated[c.claim_id])
         for c in sorted(claims, key=lambda c: c.claim_id)
     )
-    return Allocation(total, cost_lines, fee, fee_paid, lines, pools.total)
+    return Allocation(total, cost_lines, fee, fee_paid, fee_base, lines, pools.total)
 
 
 def _priority_order(claims: Sequence[ClaimInput], pools: _Pools) -> list[ClaimInput]:

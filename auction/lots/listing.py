@@ -47,6 +47,10 @@ class NewLot:
     balance_deadline_days: int = 10
 
 
+# A lot in one of these has sold its property: the property cannot be listed again.
+SOLD_STATUSES = (LotStatus.ENDED, LotStatus.SOLD, LotStatus.SETTLED)
+
+
 def _sale_kind(round_: int) -> SaleKind:
     return SaleKind.FIXED_PRICE if round_ == 3 else SaleKind.AUCTION
 
@@ -105,6 +109,13 @@ async def create_lot(session: AsyncSession, user: User, profile: RuleProfile, ne
     )
     if busy is not None:
         raise Conflict("this property already has a lot in progress", code="lot_in_progress")
+    sold = await session.scalar(
+        sa.select(Lot.id).where(Lot.property_id == prop.id, Lot.status.in_(SOLD_STATUSES)).limit(1)
+    )
+    if sold is not None:
+        # Sold is sold: a new sale of it comes only after the sale is undone (a default, an
+        # annulment), and then as the next round of the lot that was undone.
+        raise Conflict("this property has been sold", code="property_sold")
     earlier, previous = await previous_round(session, prop.id)
     errors = validate_listing(profile, _listing(new, prop, previous), utcnow())
     if errors:

@@ -19,6 +19,7 @@ from tests.integration.test_workflows import (
     end_now,
     go_live,
     new_lot,
+    new_property,
     registered,
 )
 
@@ -356,3 +357,54 @@ async def test_a_line_allotted_nothing_is_disbursed_without_moving_money(
     async with committed() as session:
         assert await ledger.balance(session, chart.case_escrow(case["id"])) == 0
         assert await ledger.balance(session, chart.creditor(zero["claim_id"])) == 0
+
+
+async def _sell_and_pay(
+    api: httpx.AsyncClient, scheduler: LotScheduler, staff: Actor, buyer: Actor, property_id: int, price: int
+) -> None:
+    lot_id = await new_lot(api, staff, property_id, 1, price)
+    await registered(api, buyer, lot_id)
+    await go_live(scheduler, lot_id)
+    assert (await bid(api, buyer, lot_id, price)).status_code == 201
+    await end_now(scheduler, lot_id)
+    assert (await api.post(f"/api/v1/lots/{lot_id}/balance-paid", headers=staff.headers)).status_code == 200
+
+
+async def _plan_paid_out(api: httpx.AsyncClient, staff: Actor, case_id: int) -> dict:
+    plan = (
+        await api.post(f"/api/v1/cases/{case_id}/allocation-plans", headers=staff.headers, json={})
+    ).json()
+    await api.post(f"/api/v1/allocation-plans/{plan['id']}/publish", headers=staff.headers)
+    await asyncio.sleep(1.1)
+    await api.post(f"/api/v1/allocation-plans/{plan['id']}/finalize", headers=staff.headers)
+    paid = await api.post(f"/api/v1/allocation-plans/{plan['id']}/disburse", headers=staff.headers)
+    assert paid.json()["status"] == "disbursed", paid.text
+    return dict(paid.json())
+
+
+async def test_a_case_sold_in_two_plans_pays_one_enforcement_fee_on_the_whole(
+    api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession], scheduler: LotScheduler
+) -> None:
+    _, staff = await court_and_staff(api, committed)
+    buyer = await actor(api, committed, Role.BIDDER)
+    case = await api.post(
+        "/api/v1/cases",
+        headers=staff.headers,
+        json={"case_number": "(2026)两次分配号", "debtor": {"name": "甲", "kind": "natural"}},
+    )
+    case_id = case.json()["id"]
+    await api.post(
+        f"/api/v1/cases/{case_id}/claims",
+        headers=staff.headers,
+        json={"creditor_name": "乙", "kind": "ordinary", "amount": 5_000_000 * YUAN},
+    )
+    appraised = 1_000_000 * YUAN * 10 // 7  # round 1 may start at 1 000 000 yuan (70 %)
+    first_property = await new_property(api, staff, case_id, appraised=appraised)
+    await _sell_and_pay(api, scheduler, staff, buyer, first_property, 1_000_000 * YUAN)
+    first = await _plan_paid_out(api, staff, case_id)
+    second_property = await new_property(api, staff, case_id, appraised=appraised)
+    await _sell_and_pay(api, scheduler, staff, buyer, second_property, 1_000_000 * YUAN)
+    second = await _plan_paid_out(api, staff, case_id)
+    assert (first["fee_base"], first["enforcement_fee"]) == (1_000_000 * YUAN, 12_400 * YUAN)
+    assert (second["fee_base"], second["enforcement_fee"]) == (1_000_000 * YUAN, 10_000 * YUAN)
+    assert first["enforcement_fee"] + second["enforcement_fee"] == 22_400 * YUAN  # not 24 800

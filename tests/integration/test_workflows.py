@@ -442,3 +442,24 @@ async def test_a_deposit_confirmed_while_live_makes_the_bidder_eligible_at_once(
     assert (await bid(api, late, lot_id, 700_000)).status_code == 201
     stolen = await api.post(f"/api/v1/payments/{payment}/simulate-paid", headers=early.headers)
     assert stolen.status_code == 404  # another bidder's payment is not theirs to confirm
+
+
+async def test_a_sold_property_cannot_be_listed_again(
+    api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession], scheduler: LotScheduler
+) -> None:
+    _, staff = await court_and_staff(api, committed)
+    buyer = await actor(api, committed, Role.BIDDER)
+    _, property_id, lot_id = await listed_lot(api, staff)
+    await registered(api, buyer, lot_id)
+    await go_live(scheduler, lot_id)
+    assert (await bid(api, buyer, lot_id, 700_000)).status_code == 201
+    await end_now(scheduler, lot_id)
+    again = await api.post(
+        "/api/v1/lots", headers=staff.headers, json=round_one(property_id, dt.timedelta(hours=1))
+    )
+    assert again.status_code == 409 and again.json()["error"]["code"] == "property_sold"
+    assert (await api.post(f"/api/v1/lots/{lot_id}/balance-paid", headers=staff.headers)).status_code == 200
+    settled = await api.post(
+        "/api/v1/lots", headers=staff.headers, json=round_one(property_id, dt.timedelta(hours=1))
+    )
+    assert settled.status_code == 409 and settled.json()["error"]["code"] == "property_sold"

@@ -12,10 +12,12 @@ from hypothesis import strategies as st
 
 from core.money import YUAN
 from settlement.enums import ClaimKind, DebtorKind
+from settlement.fees import enforcement_fee
 from settlement.waterfall import (
     AllocationError,
     ClaimInput,
     CostItem,
+    EarlierPlans,
     SaleProceeds,
     allocate,
     largest_remainder,
@@ -232,3 +234,34 @@ def test_the_order_claims_were_entered_in_does_not_matter(case: tuple, rng: obje
     rng.shuffle(shuffled)  # type: ignore[attr-defined]
     shuffled_proceeds = list(reversed(proceeds))
     assert allocate(shuffled_proceeds, costs, shuffled, debtor) == allocate(proceeds, costs, claims, debtor)
+
+
+def test_a_case_paid_out_in_two_plans_pays_one_fee_on_the_whole() -> None:
+    """Two plans of 1 000 000 yuan pay the fee on 2 000 000 (22 400), not twice on 1 000 000."""
+    claims = [ClaimInput(1, "甲", ClaimKind.ORDINARY, 5_000_000 * YUAN)]
+    first = allocate([SaleProceeds(1, 1_000_000 * YUAN)], [], claims, DebtorKind.NATURAL)
+    assert (first.fee_base, first.enforcement_fee) == (1_000_000 * YUAN, 12_400 * YUAN)
+    earlier = EarlierPlans(first.fee_base, first.enforcement_fee_allocated)
+    owed = [ClaimInput(1, "甲", ClaimKind.ORDINARY, 5_000_000 * YUAN - first.lines[0].allocated)]
+    second = allocate([SaleProceeds(2, 1_000_000 * YUAN)], [], owed, DebtorKind.NATURAL, earlier)
+    assert second.enforcement_fee == 10_000 * YUAN  # 22 400 on 2 000 000, less the 12 400 paid
+    assert first.enforcement_fee + second.enforcement_fee == enforcement_fee(2_000_000 * YUAN)
+    assert second.total_out == second.proceeds
+
+
+@given(parts=st.lists(st.integers(10_000 * YUAN, 20_000_000 * YUAN), min_size=1, max_size=5))
+def test_plans_one_after_another_charge_the_fee_of_their_sum(parts: list[int]) -> None:
+    """Each plan's proceeds cover its part of the fee (above 10 000 yuan they always do)."""
+    charged, enforced = 0, 0
+    for n, amount in enumerate(parts, start=1):
+        claims = [ClaimInput(1, "甲", ClaimKind.ORDINARY, 10**14)]
+        plan = allocate(
+            [SaleProceeds(n, amount)], [], claims, DebtorKind.NATURAL, EarlierPlans(enforced, charged)
+        )
+        enforced, charged = enforced + plan.fee_base, charged + plan.enforcement_fee_allocated
+    assert charged == enforcement_fee(sum(parts))
+
+
+def test_earlier_plans_are_never_negative() -> None:
+    with pytest.raises(AllocationError):
+        allocate([SaleProceeds(1, 100)], [], [], DebtorKind.NATURAL, EarlierPlans(-1, 0))
