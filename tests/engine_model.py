@@ -136,40 +136,106 @@ class LotModel:
         """The highest amount base + k × increment (k ≥ 0) within max_amount."""
         return base + (max_amount - base) // self.increment * self.increment
 
-    def _resolve_proxies(self) -> None:
-        """Earlier setting wins at equal reach; the winner pays the runner-up's reach plus one
-        increment, within its own maximum; the runner-up's last step is recorded first."""
-        opening = self.price == 0
-        base = self.start if opening else self.price
-        needed = self.start if opening else self.price + self.increment
-        ranked: list[tuple[int, int, int | None]] = []  # (reach, order, registration)
+    def _kind(self, registration: int, amount: int) -> str | None:
+        """The kind of bid `amount` would be for `registration` now, or None if they could not
+        make it (the same amount rules as a manual bid)."""
+        if self.price == 0:
+            ok = amount >= self.start and (amount - self.start) % self.increment == 0
+            return "proxy" if ok else None
+        if amount == self.price:
+            return "priority" if self.regs[registration][1] < self.leader_class() else None
+        ok = amount >= self.price + self.increment and (amount - self.price) % self.increment == 0
+        return "proxy" if ok else None
+
+    def _step(self, registration: int | None, amount: int) -> bool:
+        if registration is None or registration == self.leader:
+            return False
+        kind = self._kind(registration, amount)
+        if kind is None:
+            return False
+        self._accept(registration, amount, kind)
+        return True
+
+    def _contenders(self) -> list[tuple[int, int, int, int | None]]:
+        """(reach, class, order, registration) of every proxy that can bid now, plus the leader
+        (registration None: a leader without a proxy), strongest first."""
+        inc, price = self.increment, self.price
+        opening = price == 0
+        base = self.start if opening else price
+        needed = self.start if opening else price + inc
+        ranked: list[tuple[int, int, int, int | None]] = []
         for registration, proxy in self.proxies.items():
-            if registration not in self.regs or registration == self.leader or proxy.max_amount < base:
+            if registration not in self.regs or registration == self.leader:
                 continue
-            reach = self._reach(base, proxy.max_amount)
-            if reach >= needed:
-                ranked.append((reach, proxy.order, registration))
+            cls = self.regs[registration][1]
+            reach = self._reach(base, proxy.max_amount) if proxy.max_amount >= base else base - inc
+            matches = not opening and cls < self.leader_class() and proxy.max_amount >= price
+            if reach >= needed or matches:
+                ranked.append((max(reach, price), cls, proxy.order, registration))
+        if ranked and self.leader is not None:
+            own = self.proxies.get(self.leader)
+            if own is not None:
+                reach = self._reach(price, own.max_amount) if own.max_amount >= price else price
+                ranked.append((max(price, reach), self.leader_class(), own.order, self.leader))
+            else:
+                ranked.append((price, self.leader_class(), -1, None))
+        return sorted(ranked, key=lambda e: (-e[0], e[1], e[2]))
+
+    def _resolve_proxies(self) -> None:
+        """Every automatic step a bid its bidder could make. The winner pays the runner-up's
+        reach when it can match it, else that reach plus an increment within its own maximum;
+        a runner-up that is the leader is answered by a pre-step of the winner, or the winner
+        jumps to the smallest amount the leader's proxy cannot answer."""
+        ranked = self._contenders()
         if not ranked:
             return
-        if self.leader is not None:
-            own = self.proxies.get(self.leader)
-            if own is not None and own.max_amount >= self.price:
-                ranked.append((self._reach(self.price, own.max_amount), own.order, self.leader))
-            else:
-                ranked.append((self.price, -1, None))  # a leader without a proxy cannot answer
-        ranked.sort(key=lambda entry: (-entry[0], entry[1]))
+        inc, price = self.increment, self.price
+        needed = self.start if price == 0 else price + inc
         winner = ranked[0]
-        runner_up = ranked[1] if len(ranked) > 1 else None
-        if runner_up is None:
-            final = needed
-        elif winner[0] == runner_up[0]:
-            final = winner[0]
+        if len(ranked) == 1:
+            self._step(winner[3], needed)
+            return
+        runner = ranked[1]
+        matching = winner[1] < runner[1]
+        if matching:
+            final = runner_last = runner[0]
+        elif winner[0] == runner[0]:
+            final, runner_last = winner[0], winner[0] - inc
         else:
-            final = min(winner[0], runner_up[0] + self.increment)
-        if runner_up is not None and runner_up[2] is not None and final - self.increment >= needed:
-            self._accept(runner_up[2], final - self.increment, "proxy")
-        assert winner[2] is not None
-        self._accept(winner[2], final, "proxy")
+            final = min(winner[0], runner[0] + inc)
+            runner_last = final - inc
+        if winner[3] == self.leader:
+            if self._step(runner[3], runner_last):
+                self._step(winner[3], final)
+        elif runner[3] is None or runner[3] == self.leader:
+            self._answer_the_leader(winner, runner, final, runner_last, matching)
+        else:
+            self._step(runner[3], runner_last)
+            self._step(winner[3], final)
+
+    def _answer_the_leader(
+        self,
+        winner: tuple[int, int, int, int | None],
+        runner: tuple[int, int, int, int | None],
+        final: int,
+        runner_last: int,
+        matching: bool,
+    ) -> None:
+        inc, price = self.increment, self.price
+        needed = price + inc
+        pre = runner_last - inc
+        if runner[3] is not None and runner_last > price and needed <= pre <= winner[0]:
+            self._step(winner[3], pre)
+            self._step(runner[3], runner_last)
+            self._step(winner[3], final)
+            return
+        if matching and not (runner[3] is not None and price + inc <= runner[0]):
+            jump = price
+        elif runner[1] < winner[1]:
+            jump = runner[0] + inc
+        else:
+            jump = max(needed, runner[0])
+        self._step(winner[3], min(jump, winner[0]))
 
     # -- the court and the clock -----------------------------------------------------
 
@@ -201,3 +267,28 @@ class LotModel:
             return False
         self.regs[registration] = (code, priority_rank or ORDINARY)
         return True
+
+
+def illegal_steps(
+    bids: list[tuple[int, str, int, str]], classes: dict[str, int], start: int, increment: int
+) -> list[str]:
+    """Every bid of a log (seq, bidder code, amount, kind) that its bidder could not have made
+    by the rules of a manual bid, given the bids before it: the leader raising itself, an
+    amount off the grid or too low, a match by someone who does not rank above the leader.
+    Written from the rules alone, not from how proxies resolve."""
+    problems: list[str] = []
+    price, leader = 0, None
+    for seq, code, amount, kind in bids:
+        cls = classes.get(code, ORDINARY)
+        if code == leader:
+            problems.append(f"#{seq} {code} raises itself")
+        elif price == 0:
+            if amount < start or (amount - start) % increment:
+                problems.append(f"#{seq} {code} {amount}: not a first bid")
+        elif amount == price:
+            if kind != "priority" or cls >= classes.get(leader or "", ORDINARY):
+                problems.append(f"#{seq} {code} {amount}: a match it may not make")
+        elif amount < price + increment or (amount - price) % increment:
+            problems.append(f"#{seq} {code} {amount}: not price + whole increments")
+        price, leader = amount, code
+    return problems

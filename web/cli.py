@@ -84,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
         "rebuild", help="rebuild a lot's live state in Redis from PostgreSQL"
     )
     rebuilding.add_argument("lot", type=int)
+    rebuilding.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the lot's live state even though the engine still holds it",
+    )
     verifying = commands.add_parser("verify", help="recompute a lot's bid log hash chain")
     verifying.add_argument("lot", type=int)
     importing = dishonest.add_parser("import", help="import or update entries from a UTF-8 CSV")
@@ -118,12 +123,12 @@ async def _import_dishonest(session: DbSession, path: Path, settings: Settings) 
         print(f"  line {line}: {reason}", file=sys.stderr)
 
 
-async def _rebuild(session: DbSession, lot_id: int, settings: Settings) -> None:
+async def _rebuild(session: DbSession, lot_id: int, settings: Settings, *, force: bool) -> None:
     assert settings.redis_url is not None
     redis = connect_redis(settings.redis_url)
     try:
         engine = BiddingEngine(redis, namespace=settings.redis_namespace)
-        seq = await rebuild_lot(session, engine, profile_for(settings), lot_id)
+        seq = await rebuild_lot(session, engine, profile_for(settings), lot_id, force=force)
     finally:
         await redis.aclose()
     print(f"lot {lot_id} rebuilt in the engine from the record: {seq} bids")
@@ -233,7 +238,9 @@ def run_command(args: argparse.Namespace, settings: Settings) -> None:
         elif args.command == "ledger":
             asyncio.run(_in_transaction(resolved, _ledger_check))
         elif args.command == "engine":
-            asyncio.run(_in_transaction(resolved, lambda s: _rebuild(s, args.lot, resolved)))
+            asyncio.run(
+                _in_transaction(resolved, lambda s: _rebuild(s, args.lot, resolved, force=args.force))
+            )
         elif args.command == "verify":
             asyncio.run(_in_transaction(resolved, lambda s: _verify(s, args.lot)))
         elif args.command == "dishonest":

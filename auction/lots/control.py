@@ -15,7 +15,7 @@ from auction.enums import AnnouncementKind, DepositStatus, LotStatus, TimelineKi
 from auction.errors import Conflict
 from auction.lots.bid_log import flush_lot
 from auction.lots.deposits import move_deposit
-from auction.lots.transitions import add_timeline, transition
+from auction.lots.transitions import add_timeline, ms_to_datetime, transition
 from auction.models import (
     Lot,
     Registration,
@@ -69,6 +69,9 @@ async def control_lot(
             raise Conflict(
                 f"the engine refused to {action}: {result.code}", code=result.code or "invalid_status"
             )
+        if action == "resume" and result.end_ms:
+            # The remaining time runs from now: the end the record shows (and a rebuild restores).
+            lot.end_at = ms_to_datetime(result.end_ms)
     assert to is not None
     try:
         await _record(session, engine, lot, action, to, kind, reason, user, case_id, court_id)

@@ -95,7 +95,9 @@ async def restoration(
     )
     last = rows[-1] if rows else None
     leader = await session.get(Registration, last.registration_id) if last else None
-    end_ms = last.end_ms if last else datetime_to_ms(lot.end_at)
+    # The scheduled end moves with a late opening and a resumption; a bid's extension moves it
+    # further: the later of the two is where the engine was.
+    end_ms = max(last.end_ms if last else 0, datetime_to_ms(lot.end_at))
     window = profile.fixed_price_window if lot.sale_kind is SaleKind.FIXED_PRICE else None
     outcome = None
     if status is EngineStatus.ENDED:
@@ -122,5 +124,15 @@ async def restoration(
     )
 
 
-async def rebuild_lot(session: AsyncSession, engine: BiddingEngine, profile: RuleProfile, lot_id: int) -> int:
+async def rebuild_lot(
+    session: AsyncSession, engine: BiddingEngine, profile: RuleProfile, lot_id: int, *, force: bool = False
+) -> int:
+    """Restore the lot in the engine from the record. A lot the engine still holds is refused
+    unless `force`: its keys carry what the record may not have yet (bids not persisted, the
+    results of past client_bid_ids), and replacing them would lose it."""
+    if not force and await engine.snapshot(lot_id) is not None:
+        raise Conflict(
+            "the engine holds this lot: a rebuild would replace its live state (--force does it anyway)",
+            code="lot_in_engine",
+        )
     return await engine.restore(await restoration(session, profile, lot_id, await engine.now_ms()))

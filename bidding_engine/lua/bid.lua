@@ -3,6 +3,11 @@
 -- Returns the result string "1|<seq>|<price>|<end_ms>" or "0|<code>": the first result for
 -- this registration and client_bid_id, for the life of the lot. Rejections change nothing.
 local reg, client_bid_id = ARGV[2], ARGV[4]
+-- A lot the engine does not hold takes no bid and keeps nothing: no key is made for it (a key
+-- made here would have no TTL and outlive everything).
+if redis.call('EXISTS', K_STATE) == 0 then
+  return '0|not_live'
+end
 local result_key = reg .. '|' .. client_bid_id
 local earlier = redis.call('HGET', K_RESULTS, result_key)
 if earlier then

@@ -115,10 +115,48 @@ local function grid_cap(base, increment, max)
   return base + math.floor((max - base) / increment) * increment
 end
 
--- Resolve every proxy maximum against the current state in closed form: the strongest proxy
--- (highest reachable amount, earlier setting first at equal amounts) ends leading at the
--- smallest amount that beats the runner-up, capped by its own maximum. At most two automatic
--- bids are placed, whatever the distance: the runner-up's last step and the winner's.
+-- The kind of bid `amount` would be for `info` now, or nil when it is not a bid they could make:
+-- the first bid from the starting price, later ones the price plus whole increments, or (a
+-- priority holder ranking above the leader) the current price matched.
+local function bid_kind(st, info, amount)
+  if st.price == 0 then
+    if amount >= st.start_price and (amount - st.start_price) % st.increment == 0 then
+      return 'proxy'
+    end
+    return nil
+  end
+  if amount == st.price then
+    return (info.class < st.leader_class) and 'priority' or nil
+  end
+  if amount >= st.price + st.increment and (amount - st.price) % st.increment == 0 then
+    return 'proxy'
+  end
+  return nil
+end
+
+-- Place an automatic step if it is a bid the registration could make now (never the leader
+-- raising itself, never off the grid); returns whether it was placed.
+local function step(st, entry, amount, now)
+  if entry.info == nil or entry.reg == st.leader then
+    return false
+  end
+  local kind = bid_kind(st, entry.info, amount)
+  if kind == nil then
+    return false
+  end
+  place(st, entry.reg, entry.info, amount, kind, now, nil)
+  return true
+end
+
+-- Resolve every proxy maximum against the current state in closed form, every step a real bid
+-- its bidder could have made (docs/engine.md, "Proxies in closed form").
+-- A contender's reach is the highest amount on the grid within its maximum; a priority holder
+-- may also match the price. Ranked by reach, then by class (a holder matching ranks above), then
+-- by the order maxima were set. The winner ends at the runner-up's reach when it can match it,
+-- else at min(its reach, the runner-up's reach + increment); the runner-up's last step is
+-- recorded first. When the runner-up is the leader itself, the winner bids first (a pre-step
+-- the leader's proxy answers), or, when no pre-step is possible, jumps straight to the smallest
+-- amount the leader's proxy cannot answer. A leading winner whose challenger cannot bid holds.
 local function resolve_proxies(st, now)
   local inc, price = st.increment, st.price
   local base, min_next = price, price + inc
@@ -135,11 +173,14 @@ local function resolve_proxies(st, now)
     local info = registration(reg)
     if info then
       if reg == st.leader then
-        leader_entry = {reg = reg, info = info, cap = math.max(price, grid_cap(price, inc, max)), order = order}
+        leader_entry = {reg = reg, info = info, cap = math.max(price, grid_cap(price, inc, max)),
+                        order = order, class = info.class}
       else
         local cap = grid_cap(base, inc, max)
-        if cap >= min_next then
-          table.insert(contenders, {reg = reg, info = info, cap = cap, order = order})
+        local matches = price > 0 and info.class < st.leader_class and max >= price
+        if cap >= min_next or matches then
+          table.insert(contenders, {reg = reg, info = info, cap = math.max(cap, price), order = order,
+                                    class = info.class})
         end
       end
     end
@@ -149,7 +190,7 @@ local function resolve_proxies(st, now)
   end
   if st.leader ~= '' then
     if leader_entry == nil then
-      leader_entry = {reg = st.leader, cap = price, order = -1}
+      leader_entry = {reg = st.leader, cap = price, order = -1, class = st.leader_class}
     end
     table.insert(contenders, leader_entry)
   end
@@ -157,22 +198,54 @@ local function resolve_proxies(st, now)
     if a.cap ~= b.cap then
       return a.cap > b.cap
     end
+    if a.class ~= b.class then
+      return a.class < b.class
+    end
     return a.order < b.order
   end)
-  local winner, runner_up = contenders[1], contenders[2]
-  local final
-  if runner_up == nil then
-    final = min_next
-  elseif winner.cap == runner_up.cap then
-    final = winner.cap
+  local winner, runner = contenders[1], contenders[2]
+  if runner == nil then
+    -- Alone against nobody (no leader yet): the smallest valid first bid.
+    step(st, winner, min_next, now)
+    return
+  end
+  local matching = winner.class < runner.class
+  local final, runner_last
+  if matching then
+    final, runner_last = runner.cap, runner.cap
+  elseif winner.cap == runner.cap then
+    final, runner_last = winner.cap, winner.cap - inc
   else
-    final = math.min(winner.cap, runner_up.cap + inc)
+    final = math.min(winner.cap, runner.cap + inc)
+    runner_last = final - inc
   end
-  if runner_up ~= nil and runner_up.info ~= nil then
-    local last_step = final - inc
-    if last_step >= min_next then
-      place(st, runner_up.reg, runner_up.info, last_step, 'proxy', now, nil)
+  if winner.reg == st.leader then
+    if step(st, runner, runner_last, now) then
+      step(st, winner, final, now)
     end
+    return
   end
-  place(st, winner.reg, winner.info, final, 'proxy', now, nil)
+  if runner.reg == st.leader then
+    local pre = runner_last - inc
+    if runner.info ~= nil and runner_last > price and pre >= min_next and pre <= winner.cap then
+      step(st, winner, pre, now)
+      step(st, runner, runner_last, now)
+      step(st, winner, final, now)
+      return
+    end
+    -- The leader's proxy answers x by x + increment (or, a better holder, by matching x):
+    -- the winner takes the smallest amount it cannot answer.
+    local jump
+    if matching and not (runner.info ~= nil and price + inc <= runner.cap) then
+      jump = price
+    elseif runner.class < winner.class then
+      jump = runner.cap + inc
+    else
+      jump = math.max(min_next, runner.cap)
+    end
+    step(st, winner, math.min(jump, winner.cap), now)
+    return
+  end
+  step(st, runner, runner_last, now)
+  step(st, winner, final, now)
 end

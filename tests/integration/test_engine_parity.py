@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.errors import LotNotOpen
 from bidding_engine.results import EligibleRegistration
-from tests.engine_model import ORDINARY, LotModel
+from tests.engine_model import ORDINARY, LotModel, illegal_steps
 from tests.integration.conftest import advance_clock, open_lot
 
 TICK = 1_000  # ms; real time within one example stays far below TICK / 2
@@ -136,3 +136,6 @@ async def test_lua_and_model_agree(engine: BiddingEngine, operations: list[tuple
     ]
     for got, want in zip(recorded, model.bids, strict=True):
         assert abs((got.end_ms - got.at_ms) - want.remaining_after) < TICK // 2
+    classes = {code: rank or ORDINARY for code, rank in [*REGISTRATIONS.values(), LATE[1]]}
+    log = [(b.seq, b.bidder_code, b.amount, b.kind.value) for b in recorded]
+    assert illegal_steps(log, classes, START, INCREMENT) == [], log

@@ -8,7 +8,8 @@ import pytest
 
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.errors import InvalidRequest, LotNotOpen
-from bidding_engine.results import BidKind, EligibleRegistration, EngineStatus, LotOpening
+from bidding_engine.results import ORDINARY_CLASS, BidKind, EligibleRegistration, EngineStatus, LotOpening
+from tests.engine_model import illegal_steps
 from tests.integration.conftest import advance_clock, new_lot_id, open_lot
 
 A, B, C = (EligibleRegistration(n, code) for n, code in ((1, "K1001"), (2, "K1002"), (3, "K1003")))
@@ -99,9 +100,12 @@ async def test_proxy_vectors(engine: BiddingEngine) -> None:
     b = await engine.set_proxy(lot, B.registration_id, 7_000)
     assert b.accepted and (b.price, b.leader_code) == (7_000, B.bidder_code)
     steps = [(bid.bidder_code, bid.amount, bid.kind) for bid in await engine.bids_since(lot, 1)]
+    # A leads at 4 000, so A cannot raise itself to its maximum: B bids first and A's proxy
+    # answers (this test once expected A 6 000 straight after A 4 000, a bid A could not make).
     assert steps == [
         (A.bidder_code, 4_000, BidKind.PROXY),
-        (A.bidder_code, 6_000, BidKind.PROXY),  # the loser's last step
+        (B.bidder_code, 5_000, BidKind.PROXY),  # the winner's step that the leader's proxy answers
+        (A.bidder_code, 6_000, BidKind.PROXY),  # the loser's last step, its maximum
         (B.bidder_code, 7_000, BidKind.PROXY),  # loser's max + increment, capped by the winner's
     ]
 
@@ -128,12 +132,14 @@ async def test_a_manual_bid_is_answered_by_the_proxy_at_the_smallest_winning_amo
     assert over.accepted and over.price == 160_000  # beyond the maximum: the proxy gives up
 
 
-async def test_a_proxy_war_costs_two_bids_whatever_the_distance(engine: BiddingEngine) -> None:
+async def test_a_proxy_war_costs_three_bids_whatever_the_distance(engine: BiddingEngine) -> None:
     lot = await open_lot(engine, A, B, starting_price=1, increment=1)
     await engine.set_proxy(lot, A.registration_id, 10**14)
     await engine.set_proxy(lot, B.registration_id, 10**14 + 7)
     bids = await engine.bids_since(lot, 0)
-    assert len(bids) == 3
+    # A's opening bid, then B's step, A's answer at its maximum and B's winning bid: three
+    # automatic bids, not two, since the leading A may not raise itself (it once took two).
+    assert len(bids) == 4
     assert (bids[-1].bidder_code, bids[-1].amount) == (B.bidder_code, 10**14 + 1)
 
 
@@ -180,6 +186,17 @@ async def test_unknown_lot_is_not_live(engine: BiddingEngine) -> None:
     assert await engine.snapshot(987_654_321) is None
     with pytest.raises(LotNotOpen):
         await engine.register(987_654_321, 1, "K1", None)
+
+
+async def test_a_lot_the_engine_does_not_hold_gets_no_key(engine: BiddingEngine) -> None:
+    """Bids for an unknown (or expired) lot leave nothing behind: a key made for it would have
+    no TTL and stay for good."""
+    lot = new_lot_id()
+    for n in range(3):
+        assert (await engine.bid(lot, 1, 100_000, f"x{n}")).code == "not_live"
+        assert (await engine.set_proxy(lot, 1, 200_000)).code == "not_live"
+    for key in engine.keys(lot).all:
+        assert await engine.redis.exists(key) == 0, key
 
 
 async def test_soft_close_extends_only_accepted_late_bids(engine: BiddingEngine) -> None:
@@ -347,3 +364,42 @@ async def test_the_fixed_price_sales_first_offer_opens_its_window(engine: Biddin
     assert first.end_ms == at_ms + day
     second = await engine.bid(lot_id, B.registration_id, 101_000, "b")
     assert second.end_ms == first.end_ms  # later offers only extend inside the last 5 minutes
+
+
+def _log(bids: list) -> list[tuple[int, str, int, str]]:
+    return [(b.seq, b.bidder_code, b.amount, b.kind.value) for b in bids]
+
+
+async def test_no_proxy_step_is_a_bid_its_bidder_could_not_make(engine: BiddingEngine) -> None:
+    """The leader never raises itself: equal maxima one increment above the price, a challenger
+    whose runner-up is the leader itself, and a war of maxima a step apart."""
+    classes = {A.bidder_code: ORDINARY_CLASS, B.bidder_code: ORDINARY_CLASS, C.bidder_code: ORDINARY_CLASS}
+    scenarios = [
+        [("bid", A, 100_000), ("proxy", A, 101_000), ("proxy", B, 101_000)],  # equal, one step up
+        [("proxy", A, 150_000), ("bid", C, 110_000), ("proxy", B, 151_000)],  # the runner-up leads
+        [("bid", C, 100_000), ("proxy", A, 102_000), ("proxy", B, 102_000)],  # equal, the leader's
+        [("bid", C, 100_000), ("proxy", A, 101_000), ("proxy", B, 103_000)],
+    ]
+    for scenario in scenarios:
+        lot = await open_lot(engine, A, B, C)
+        for n, (action, who, amount) in enumerate(scenario):
+            if action == "bid":
+                assert (await engine.bid(lot, who.registration_id, amount, f"s{n}")).accepted
+            else:
+                assert (await engine.set_proxy(lot, who.registration_id, amount)).accepted
+        log = _log(await engine.bids_since(lot, 0))
+        assert illegal_steps(log, classes, 100_000, 1_000) == [], (scenario, log)
+
+
+async def test_a_priority_holders_proxy_matches_like_the_holder_would(engine: BiddingEngine) -> None:
+    holder = EligibleRegistration(77, "Y0077", 1)
+    lot = await open_lot(engine, A, holder)
+    await engine.set_proxy(lot, holder.registration_id, 120_000)
+    assert (await engine.bid(lot, A.registration_id, 110_000, "a")).accepted
+    log = _log(await engine.bids_since(lot, 0))
+    # The holder's proxy matches A's 110 000 (a priority bid) rather than raising to 111 000.
+    assert log[-1][1:] == ("Y0077", 110_000, "priority")
+    over = await engine.bid(lot, A.registration_id, 121_000, "a2")
+    assert over.accepted and over.price == 121_000  # beyond the holder's maximum: A leads
+    classes = {A.bidder_code: ORDINARY_CLASS, "Y0077": 1}
+    assert illegal_steps(_log(await engine.bids_since(lot, 0)), classes, 100_000, 1_000) == []
