@@ -27,6 +27,7 @@ class _Event(msgspec.Struct):
     at_ms: int | None = None
     accepted: bool | None = None
     code: str | None = None
+    lot_id: int | None = None
 
 
 _decode = msgspec.json.Decoder(_Event).decode
@@ -51,36 +52,72 @@ class WatcherStats:
     snapshots: int = 0
     latencies_ms: array[float] = field(default_factory=lambda: array("d"))
     per_connection: list[int] = field(default_factory=list)
+    missed: list[int] = field(default_factory=list)  # bids a watcher never saw, between its first and last
+    errors: dict[str, int] = field(default_factory=dict)  # error events by code (subscribe refused, …)
 
 
 class Watcher(WSListener):  # type: ignore[misc]
+    """Watches like the lot page: a snapshot it did not ask for (the gateway skipped it while it
+    was slow) is followed by a subscribe from its last bid, which replays what it missed; a
+    subscribe answered `unavailable` is tried again a second later."""
+
     def __init__(self, stats: WatcherStats, lot_id: int, index: int) -> None:
         self.stats, self.lot_id, self.index = stats, lot_id, index
+        self.last_seq: int | None = None
+        self.awaiting = False
+        self.transport: WSTransport | None = None
+
+    def subscribe(self) -> None:
+        if self.transport is None:
+            return
+        self.awaiting = True
+        message: dict[str, Any] = {"type": "subscribe", "lot_id": self.lot_id}
+        if self.last_seq is not None:
+            message["since_seq"] = self.last_seq
+        self.transport.send(WSMsgType.TEXT, json.dumps(message).encode())
 
     def on_ws_connected(self, transport: WSTransport) -> None:
-        transport.send(WSMsgType.TEXT, json.dumps({"type": "subscribe", "lot_id": self.lot_id}).encode())
+        self.transport = transport
+        self.subscribe()
 
     def on_ws_frame(self, transport: WSTransport, frame: WSFrame) -> None:
         if frame.msg_type is not WSMsgType.TEXT:
             return
         event = _decode(frame.get_payload_as_bytes())
-        if event.type == "bid" and event.at_ms is not None:
+        if event.type == "bid" and event.at_ms is not None and event.seq is not None:
+            if self.last_seq is not None and event.seq <= self.last_seq:
+                return  # a replayed bid already seen
+            if self.last_seq is not None and event.seq > self.last_seq + 1:
+                self.stats.missed[self.index] += event.seq - self.last_seq - 1
+            self.last_seq = event.seq
             self.stats.latencies_ms.append(time.time() * 1000 - event.at_ms)
             self.stats.per_connection[self.index] += 1
         elif event.type == "snapshot":
-            self.stats.snapshots += 1
+            asked, self.awaiting = self.awaiting, False
+            if asked:
+                self.stats.snapshots += 1
+            elif event.seq is not None and self.last_seq is not None and event.seq > self.last_seq:
+                self.subscribe()  # fill the gap from the last bid seen
+        elif event.type == "error":
+            code = event.code or "error"
+            self.stats.errors[code] = self.stats.errors.get(code, 0) + 1
+            if code == "unavailable" and self.awaiting:
+                asyncio.get_running_loop().call_later(1.0, self.subscribe)
 
 
 async def _watch(
-    url: str, lot_id: int, count: int, ready: Any, expected: int, timeout_s: float
+    url: str, lot_id: int, count: int, ready: Any, expected: int, timeout_s: float, at_once: bool
 ) -> dict[str, Any]:
-    stats = WatcherStats(per_connection=[0] * count)
+    stats = WatcherStats(per_connection=[0] * count, missed=[0] * count)
     transports = []
-    for start in range(0, count, CONNECT_BATCH):
+    # All at once: the crowd of a popular lot's start, every subscribe in the same second.
+    batch_size = count if at_once else CONNECT_BATCH
+    for start in range(0, count, batch_size):
         batch = await asyncio.gather(
             *(
-                ws_connect(lambda i=i: Watcher(stats, lot_id, i), url)
-                for i in range(start, min(count, start + CONNECT_BATCH))
+                # A crowd waits for its handshakes as a browser would, rather than give up at 5 s.
+                ws_connect(lambda i=i: Watcher(stats, lot_id, i), url, websocket_handshake_timeout=60)
+                for i in range(start, min(count, start + batch_size))
             )
         )
         transports += [transport for transport, _ in batch]
@@ -96,15 +133,24 @@ async def _watch(
     return {
         "received_min": min(stats.per_connection),
         "received_max": max(stats.per_connection),
+        "missed_max": max(stats.missed),
+        "errors": stats.errors,
         "connections": count,
         **percentiles(stats.latencies_ms),
     }
 
 
 def watcher_process(
-    url: str, lot_id: int, count: int, ready: Any, results: Any, expected: int, timeout_s: float
+    url: str,
+    lot_id: int,
+    count: int,
+    ready: Any,
+    results: Any,
+    expected: int,
+    timeout_s: float,
+    at_once: bool,
 ) -> None:
-    results.put(asyncio.run(_watch(url, lot_id, count, ready, expected, timeout_s)))
+    results.put(asyncio.run(_watch(url, lot_id, count, ready, expected, timeout_s, at_once)))
 
 
 # -- bidders ---------------------------------------------------------------------------

@@ -34,7 +34,8 @@ from web.state import AppState
 log = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 1024 * 1024  # beyond this the library closes the connection (1009)
-SESSION_CHECK_S = 5.0  # how long a missed sign-out announcement can go unnoticed
+SESSION_CHECK_S = 5.0
+ACCEPT_BACKLOG = 4096  # how long a missed sign-out announcement can go unnoticed
 
 
 class Gateway:
@@ -68,6 +69,9 @@ class Gateway:
             ping_interval=20,
             ping_timeout=20,
             server_header=None,
+            # A popular lot's start brings thousands of connections within seconds: a short
+            # accept queue would drop their SYNs and make them retry for seconds.
+            backlog=ACCEPT_BACKLOG,
         )
         namespace = self.state.settings.redis_namespace
         loops = self.state.loops

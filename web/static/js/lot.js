@@ -1,6 +1,7 @@
 // The lot page's live part: the gateway's events, a countdown on the engine clock, and a
 // resume with since_seq after a dropped connection so the history stays complete.
 import { parseYuan, yuan } from "./money.js";
+import { inWords } from "./words.js";
 
 const lot = document.querySelector("article.lot");
 const lotId = Number(lot.dataset.lotId);
@@ -26,74 +27,6 @@ const bidbox = $("bidbox");
 const myCode = bidbox ? bidbox.dataset.bidderCode : null;
 // Outbid is only news to a bidder who has bid.
 let haveBid = [...document.querySelectorAll("#history tbody tr")].some((tr) => tr.children[1].textContent === myCode);
-
-// 大写: the capital numerals a bidder reads back before confirming, as on a cheque, so a
-// slipped zero is caught before the money is committed.
-const DIGITS = "零壹贰叁肆伍陆柒捌玖";
-function capitalYuan(fen) {
-  const units = ["", "拾", "佰", "仟"];
-  const groups = ["", "万", "亿", "万亿"];
-  let yuanPart = Math.floor(fen / 100);
-  let words = "";
-  if (yuanPart === 0) words = "零";
-  let group = 0;
-  let needZero = false;
-  while (yuanPart > 0) {
-    const chunk = yuanPart % 10000;
-    yuanPart = Math.floor(yuanPart / 10000);
-    if (chunk > 0) {
-      let part = "";
-      let zero = false;
-      for (let i = 0, c = chunk; i < 4; i++, c = Math.floor(c / 10)) {
-        const d = c % 10;
-        if (d === 0) {
-          if (part) zero = true;
-        } else {
-          part = DIGITS[d] + units[i] + (zero ? "零" : "") + part;
-          zero = false;
-        }
-      }
-      words = part + groups[group] + (needZero ? "零" : "") + words;
-      needZero = chunk < 1000 && yuanPart > 0;
-    } else if (words) {
-      needZero = true;
-    }
-    group++;
-  }
-  const jiao = Math.floor(fen / 10) % 10;
-  const cents = fen % 10;
-  let tail = "元";
-  if (jiao === 0 && cents === 0) return words + tail + "整";
-  if (jiao) tail += DIGITS[jiao] + "角";
-  else tail += "零";
-  if (cents) tail += DIGITS[cents] + "分";
-  return words + tail;
-}
-
-// The same amount in English words, for a bidder reading the page in English.
-const ONES = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-  "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
-const TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
-function belowThousand(n) {
-  const words = [];
-  if (n >= 100) words.push(ONES[Math.floor(n / 100)], "hundred");
-  const rest = n % 100;
-  if (rest >= 20) words.push(TENS[Math.floor(rest / 10)] + (rest % 10 ? "-" + ONES[rest % 10] : ""));
-  else if (rest) words.push(ONES[rest]);
-  return words.join(" ");
-}
-function englishYuan(fen) {
-  let whole = Math.floor(fen / 100);
-  if (whole === 0) return `zero yuan ${fen % 100} fen`;
-  const parts = [];
-  for (const scale of ["", "thousand", "million", "billion"]) {
-    const chunk = whole % 1000;
-    if (chunk) parts.unshift(belowThousand(chunk) + (scale ? " " + scale : ""));
-    whole = Math.floor(whole / 1000);
-  }
-  return parts.join(" ") + " yuan" + (fen % 100 ? ` ${fen % 100} fen` : "");
-}
-const inWords = (fen) => (document.documentElement.lang === "en" ? `${capitalYuan(fen)} (${englishYuan(fen)})` : capitalYuan(fen));
 
 function minimumBid() {
   return price ? price + increment : startingPrice;
@@ -271,8 +204,54 @@ function setConnection(up) {
   status.dataset.state = up ? "up" : "down";
 }
 
+// A snapshot answers our subscribe (its replay follows on its own), or comes unasked when the
+// gateway skipped this page while it was slow: then bids may be missing, and a subscribe from
+// the last bid shown fetches exactly those.
+let awaitingSnapshot = false;
+let resubscribeDelay = 1000;
+
+function subscribe() {
+  if (!socket || socket.readyState !== WebSocket.OPEN) return;
+  awaitingSnapshot = true;
+  socket.send(JSON.stringify({ type: "subscribe", lot_id: lotId, since_seq: lastSeq }));
+}
+
+function onError(event) {
+  // The gateway could not reach the engine to subscribe (a crowd, a Redis restart): try again,
+  // more slowly each time, rather than wait without events.
+  if (event.code === "unavailable" && awaitingSnapshot) {
+    awaitingSnapshot = false;
+    setConnection(false);
+    setTimeout(subscribe, resubscribeDelay);
+    resubscribeDelay = Math.min(resubscribeDelay * 2, 10000);
+  }
+}
+
+function onSessionEnded(event) {
+  // Signed out in another tab (or the account was closed): this page bids no more.
+  if (!bidbox) return;
+  for (const form of bidbox.querySelectorAll("form")) form.hidden = true;
+  $("next-amounts").replaceChildren();
+  $("confirm").hidden = true;
+  pending = null;
+  const link = document.createElement("a");
+  link.href = `/login?next=/lots/${lotId}`;
+  link.textContent = t("sign_in_again");
+  const note = $("bid-result");
+  note.setAttribute("role", "alert");
+  note.replaceChildren(document.createTextNode(t("session_ended") + " "), link);
+}
+
 function onMessage(event) {
   if (event.type === "snapshot") {
+    const asked = awaitingSnapshot;
+    awaitingSnapshot = false;
+    resubscribeDelay = 1000;
+    setConnection(true);
+    if (!asked && event.seq > lastSeq) {
+      subscribe(); // fill the gap: the replay brings every bid after the last one shown
+      return;
+    }
     clockOffset = event.now_ms - Date.now();
     setEnd(event.end_ms);
     showStatus(event.status);
@@ -293,6 +272,10 @@ function onMessage(event) {
     showStatus(event.status);
   } else if (event.type === "closed") {
     showClose(event);
+  } else if (event.type === "error") {
+    onError(event);
+  } else if (event.type === "session_ended") {
+    onSessionEnded(event);
   }
 }
 
@@ -333,7 +316,7 @@ function connect() {
     retry = 500;
     lastHeard = Date.now();
     setConnection(true);
-    ws.send(JSON.stringify({ type: "subscribe", lot_id: lotId, since_seq: lastSeq }));
+    subscribe();
     // A bid whose result was lost with the old connection is sent again with the same
     // client_bid_id: the engine answers with the first result and places nothing twice.
     if (pending && sent) ws.send(JSON.stringify({ type: "bid", lot_id: lotId, ...pending }));
