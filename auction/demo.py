@@ -255,8 +255,9 @@ async def _seed_claims(
 def _lot_times(now: dt.datetime, index: int) -> tuple[LotStatus, dt.datetime, dt.datetime]:
     """Two upcoming, two live (ending in 5–15 minutes), one ended.
 
-    The live ones are seeded as announced with a start in the past: the lifecycle clock opens
-    them in the engine, with their frozen registrations, as soon as a server runs.
+    The live ones are seeded as announced and starting now: the lifecycle clock opens them in
+    the engine, with their frozen registrations, as soon as a server runs (one that runs later
+    gives them their whole bidding period from that moment, as it does any lot opened late).
     """
     if index in (0, 2):
         start = now + dt.timedelta(days=1 + index)
@@ -264,7 +265,7 @@ def _lot_times(now: dt.datetime, index: int) -> tuple[LotStatus, dt.datetime, dt
     if index in LIVE_MINUTES:
         return (
             LotStatus.ANNOUNCED,
-            now - dt.timedelta(hours=1),
+            now,
             now + dt.timedelta(minutes=LIVE_MINUTES[index]),
         )
     return LotStatus.FAILED, now - dt.timedelta(days=3), now - dt.timedelta(days=2)

@@ -14,7 +14,14 @@ from tests.e2e.conftest import Server, start_server
 
 def test_demo_server_serves_and_demo_accounts_sign_in(embedded_server: Server) -> None:
     base = embedded_server.base_url
-    assert httpx.get(f"{base}/healthz").json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    health = httpx.get(f"{base}/healthz").json()
+    # The worker runs the background loops and says how each is (issue 15): all running.
+    assert {k: health[k] for k in ("status", "database", "redis")} == {
+        "status": "ok",
+        "database": "ok",
+        "redis": "ok",
+    }
+    assert set(health["loops"].values()) == {"running"}, health
     home = httpx.get(f"{base}/", headers={"accept": "text/html"})
     assert home.status_code == 200 and "浙A·8K3T2" in home.text
     for account in DEMO_ACCOUNTS:
