@@ -242,6 +242,9 @@ class BiddingEngine(BidStreams, WatcherCounts):
             now_ms=int(fields["now_ms"]),
             seq=int(fields["seq"]),
             outcome=fields.get("outcome") or None,
+            remaining_ms=(
+                int(fields.get("remaining_ms") or 0) if fields["status"] == EngineStatus.SUSPENDED else None
+            ),
         )
 
 

@@ -116,6 +116,7 @@ class Snapshot:
     now_ms: int
     seq: int
     outcome: str | None
+    remaining_ms: int | None = None  # a suspended lot's time left, kept until it resumes
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,8 +80,14 @@ local function publish(json)
   redis.call('PUBLISH', CHANNEL, json)
 end
 
+-- The end travels with the status, so a page shows the right time without asking: a resumed
+-- lot's new end, or a suspended lot's remaining time (its countdown stands still at that).
 local function publish_status(st)
-  publish('{"type":"status","lot_id":' .. int(st.lot_id) .. ',"status":"' .. st.status .. '"}')
+  local frame = '{"type":"status","lot_id":' .. int(st.lot_id) .. ',"status":"' .. st.status .. '","end_ms":' .. int(st.end_ms)
+  if st.status == 'suspended' then
+    frame = frame .. ',"remaining_ms":' .. int(st.remaining_ms)
+  end
+  publish(frame .. '}')
 end
 
 -- Accept one bid: number it, move price, leader and (soft close) the end, log and announce it.

@@ -31,7 +31,8 @@ if action == 'suspend' then
     return '0|not_live'
   end
   st.status = 'suspended'
-  redis.call('HSET', K_STATE, 'status', 'suspended', 'remaining_ms', int(st.end_ms - now))
+  st.remaining_ms = st.end_ms - now
+  redis.call('HSET', K_STATE, 'status', 'suspended', 'remaining_ms', int(st.remaining_ms))
 elseif action == 'resume' then
   if st.status ~= 'suspended' then
     return '0|not_suspended'

@@ -16,5 +16,5 @@ redis.call('XGROUP', 'CREATE', K_BIDS, 'persisters', '0', 'MKSTREAM')
 for i = 8, #ARGV, 3 do
   redis.call('HSET', K_REGS, ARGV[i], ARGV[i + 1] .. '|' .. ARGV[i + 2])
 end
-publish_status({lot_id = ARGV[2], status = 'live'})
+publish_status({lot_id = ARGV[2], status = 'live', end_ms = ARGV[5]})
 return 1

@@ -120,7 +120,23 @@ async def test_subscribe_snapshot_then_live_bids(gateway: Live) -> None:
             100_000,
         )
         await gateway.engine.suspend(lot_id)
-        assert await receive(ws) == {"type": "status", "lot_id": lot_id, "status": "suspended"}
+        # The status carries the end and, while suspended, the time left (issue 21: the page
+        # freezes its countdown there and restarts it from the resumed end).
+        suspended = await receive(ws)
+        assert {k: suspended[k] for k in ("type", "lot_id", "status")} == {
+            "type": "status",
+            "lot_id": lot_id,
+            "status": "suspended",
+        }
+        assert 0 < suspended["remaining_ms"] <= suspended["end_ms"] - event["at_ms"]
+        await ws.send(json.dumps({"type": "subscribe", "lot_id": lot_id}))
+        again = await receive(ws)
+        assert (again["type"], again["status"]) == ("snapshot", "suspended")
+        assert 0 < again["remaining_ms"] <= suspended["remaining_ms"]
+        await gateway.engine.resume(lot_id)
+        resumed = await receive(ws)
+        assert (resumed["status"], "remaining_ms" in resumed) == ("live", False)
+        assert resumed["end_ms"] >= event["at_ms"] + suspended["remaining_ms"]
         await ws.send(json.dumps({"type": "ping"}))
         assert (await receive(ws))["type"] == "pong"
 

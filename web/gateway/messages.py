@@ -39,7 +39,7 @@ ClientMessage = Subscribe | Unsubscribe | Bid | Proxy | Ping
 # -- server to client (the engine's own events travel as the frames its scripts published) --
 
 
-class Snapshot(msgspec.Struct, tag="snapshot", tag_field="type"):
+class Snapshot(msgspec.Struct, tag="snapshot", tag_field="type", omit_defaults=True):
     lot_id: int
     status: str
     price: int | None
@@ -51,6 +51,7 @@ class Snapshot(msgspec.Struct, tag="snapshot", tag_field="type"):
     seq: int
     bid_count: int
     watchers: int
+    remaining_ms: int | None = None  # suspended: the time left, which runs again on resume
 
 
 class BidEvent(msgspec.Struct, tag="bid", tag_field="type"):

@@ -81,6 +81,7 @@ class Snapshots:
                 seq=live.seq,
                 bid_count=live.seq,
                 watchers=self.watchers(lot_id),
+                remaining_ms=live.remaining_ms,
             )
         async with self.sessions() as session:
             record = await recorded_lot(session, lot_id)
