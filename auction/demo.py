@@ -10,6 +10,7 @@ the demo later still finds an auction to watch and join.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -90,6 +91,16 @@ PROPERTIES = (
 )
 
 
+PLATE_LETTERS = "BCDEFGHJKLMNPQRSTUVWXY"
+
+# The n-th relisting's titles for the live lots' property (PROPERTIES' indexes in LIVE_MINUTES):
+# other vehicles, other shops, never a title seen before.
+RELISTED_TITLES: dict[int, Callable[[int], str]] = {
+    1: lambda n: f"浙A·{PLATE_LETTERS[n % len(PLATE_LETTERS)]}{(n * 7919) % 10000:04d} 宝马 X3 小型普通客车",
+    3: lambda n: f"余杭区良渚街道商铺一间（{n + 1} 号，一层）",
+}
+
+
 async def seed_demo(session: AsyncSession, settings: Settings) -> bool:
     """Seed once; return False when the demo data already exists (live lots listed again if none is)."""
     court_id = await session.scalar(sa.select(Court.id).where(Court.code == DEMO_COURT_CODE))
@@ -139,7 +150,15 @@ async def _relist_live_lots(session: AsyncSession, settings: Settings, court_id:
             sa.select(User).where(User.username.in_([account.username for account in DEMO_ACCOUNTS]))
         )
     }
-    properties = await _seed_properties(session, cases, now, only=tuple(LIVE_MINUTES))
+    # Each relisting brings new property, told apart by its title: a sale the demo has seen
+    # through (sold, paid, distributed) never comes back as a live round 1.
+    listed = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Property)
+        .where(Property.case_id.in_([case.id for case in cases]))
+    )
+    serial = max(1, (int(listed or 0) - len(PROPERTIES)) // len(LIVE_MINUTES) + 1)
+    properties = await _seed_properties(session, cases, now, only=tuple(LIVE_MINUTES), serial=serial)
     for index, prop in zip(LIVE_MINUTES, properties, strict=True):
         await _seed_lot(session, settings, prop, index, users, now)
 
@@ -187,6 +206,7 @@ async def _seed_properties(
     now: dt.datetime,
     *,
     only: tuple[int, ...] | None = None,
+    serial: int = 0,
 ) -> list[Property]:
     properties = []
     for index, item in enumerate(PROPERTIES):
@@ -194,7 +214,7 @@ async def _seed_properties(
             continue
         prop = Property(
             case_id=cases[0 if index in (0, 1, 4) else 1].id,
-            title=item.title,
+            title=RELISTED_TITLES[index](serial) if serial else item.title,
             category=item.category,
             description=item.description,
             appraised_value=item.appraised_yuan * YUAN,

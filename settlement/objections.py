@@ -4,27 +4,18 @@ going to or coming from the debtor's remainder) or dismisses them."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import utcnow
-from settlement.enums import ObjectionStatus, PlanStatus
+from settlement.enums import ObjectionStatus
 from settlement.errors import PlanConflict, PlanInvalid, PlanNotFound
 from settlement.models import (
     AllocationLine,
     AllocationPlan,
     Objection,
 )
-
-
-def open_to_objections(plan: AllocationPlan, now: dt.datetime) -> bool:
-    return (
-        plan.status is PlanStatus.PUBLISHED
-        and plan.objection_deadline is not None
-        and now <= plan.objection_deadline
-    )
+from settlement.plans import plan_phase
 
 
 async def file_objection(
@@ -32,7 +23,7 @@ async def file_objection(
 ) -> Objection:
     """Record an objection and freeze the lines it disputes. Precondition: the caller holds the
     plan's row lock and has checked the objector is a creditor of the case."""
-    if not open_to_objections(plan, utcnow()):
+    if plan_phase(plan, utcnow()) != "objection_period":
         raise PlanConflict("the plan is not open to objections", code="objection_period_closed")
     if not 1 <= len(reason.strip()) <= 5000:
         raise PlanInvalid("give the reason for the objection", fields={"reason": "required"})

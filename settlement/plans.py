@@ -206,6 +206,17 @@ class PlanView(msgspec.Struct, frozen=True):
     remainder_to_debtor: int
     objection_deadline: str | None
     objections: list[ObjectionView]
+    # Where the plan stands now, which is what the page shows and which actions it offers:
+    # draft, objection_period (published, before the deadline), awaiting_final (the period is
+    # over; objections still open must be resolved first), final, disbursed.
+    phase: str = "draft"
+
+
+def plan_phase(plan: AllocationPlan, now: dt.datetime) -> str:
+    if plan.status is PlanStatus.PUBLISHED:
+        open_period = plan.objection_deadline is not None and now <= plan.objection_deadline
+        return "objection_period" if open_period else "awaiting_final"
+    return plan.status.value
 
 
 async def plan_view(session: AsyncSession, plan: AllocationPlan) -> PlanView:
@@ -244,6 +255,7 @@ async def plan_view(session: AsyncSession, plan: AllocationPlan) -> PlanView:
         objections=[
             ObjectionView(o.id, o.status.value, o.reason, list(o.disputed_claim_ids)) for o in objections
         ],
+        phase=plan_phase(plan, utcnow()),
     )
 
 

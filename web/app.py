@@ -19,8 +19,6 @@ from jinja2.runtime import Context
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -38,7 +36,7 @@ from core.db import create_engine, session_factory
 from core.redis import connect as connect_redis
 from core.settings import Settings
 from settlement.errors import SettlementError
-from web import errors, formatting, labels, openapi, rendering
+from web import error_pages, formatting, labels, openapi
 from web.gateway.server import Gateway
 from web.i18n import load_catalogs
 from web.ratelimit import BucketsByKey
@@ -90,6 +88,7 @@ def build_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=WEB_DIR / "templates")  # autoescape on for .html
     templates.env.filters["yuan"] = formatting.yuan
     templates.env.filters["cst"] = formatting.cst
+    templates.env.filters["cst_end"] = formatting.cst_end
     templates.env.globals.update(labels.GLOBALS)
     # Static files sit under one fixed prefix: Starlette's url_for would walk every route
     # (raising NoMatchFound on each) for each asset of each page, a tenth of a page's cost.
@@ -99,13 +98,6 @@ def build_templates() -> Jinja2Templates:
     templates.env.add_extension("jinja2.ext.i18n")
     templates.env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     return templates
-
-
-def wants_html(request: Request) -> bool:
-    path = request.url.path
-    return not (path.startswith("/api/") or path == "/healthz") and "text/html" in request.headers.get(
-        "accept", ""
-    )
 
 
 SHUTDOWN_REPORT_S = 5.0
@@ -188,12 +180,6 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             await db.dispose()
             watchdog.cancel()
 
-    async def on_http_error(request: Request, exc: Exception) -> Response:
-        if wants_html(request) and isinstance(exc, HTTPException):
-            context = {"status": exc.status_code, "message": exc.detail}
-            return rendering.render(request, "error.html", context, status_code=exc.status_code)
-        return await errors.http_error_handler(request, exc)
-
     ws_origin = None
     if settings.public_ws_url:
         parts = urlsplit(settings.public_ws_url)
@@ -224,11 +210,9 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             Mount("/static", app=StaticFiles(directory=WEB_DIR / "static"), name="static"),
         ],
         lifespan=lifespan,
-        exception_handlers={
-            AuctionError: errors.auction_error_handler,
-            EngineError: errors.engine_error_handler,
-            SettlementError: errors.settlement_error_handler,
-            HTTPException: on_http_error,
-            Exception: errors.unhandled_error_handler,
-        },
+        # The known errors go through Starlette's exception middleware (answered, not re-raised);
+        # `Exception` is the server-error handler's, which logs it as the bug it is.
+        exception_handlers=dict.fromkeys(
+            (AuctionError, EngineError, SettlementError, HTTPException, Exception), error_pages.handle
+        ),
     )

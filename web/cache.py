@@ -16,6 +16,11 @@ from core.tasks import cancel_requested
 MAX_ENTRIES = 1_000
 
 
+def lot_page_key(lot_id: int) -> str:
+    """The lot page's read model (web.routes.lot_pages), dropped by the court's actions on it."""
+    return f"lot:{lot_id}"
+
+
 class MicroCache:
     def __init__(self, ttl_s: float = 1.0) -> None:
         self.ttl_s = ttl_s
@@ -57,3 +62,8 @@ class MicroCache:
             self._entries.clear()
         self._entries[key] = (time.monotonic() + self.ttl_s, value)
         return value
+
+    def forget(self, key: str) -> None:
+        """Drop one entry: this worker's next read loads it again (after a change made here;
+        other workers' copies expire within the ttl)."""
+        self._entries.pop(key, None)

@@ -1,18 +1,20 @@
-"""Every error a client sees, in docs/api.md's shape:
-`{"error": {"code", "message", "fields"?}}`.
+"""Every refusal a client sees. An API client gets docs/api.md's shape,
+`{"error": {"code", "message", "fields"?}}`; a browser gets a page in its language
+(`web.error_pages`, whose `handle` is the app's one exception handler).
 
 The contexts raise their own errors; this module is the one boundary that maps them to
-HTTP statuses, so a route never builds an error response by hand.
+HTTP statuses and codes, so a route never builds an error response by hand.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 
 from auction import errors as auction_errors
 from bidding_engine.errors import EngineError, EngineUnavailable, InvalidRequest
@@ -50,6 +52,43 @@ HTTP_CODES = {
 }
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """An error as the boundary answers it, whoever asked."""
+
+    status: int
+    code: str
+    message: str  # the API's words (English); pages show their own by `code`
+    fields: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def refusal(request: Request, exc: Exception) -> Refusal:
+    """What `exc` means to a client; an unexpected exception is logged here with its traceback."""
+    if isinstance(exc, auction_errors.AuctionError):
+        status = next((s for kind, s in STATUS_BY_ERROR if isinstance(exc, kind)), 400)
+        headers = {}
+        if isinstance(exc, auction_errors.RateLimited):
+            headers["Retry-After"] = str(exc.retry_after_s)
+        return Refusal(status, exc.code, exc.message, dict(exc.fields or {}), headers)
+    if isinstance(exc, settlement_errors.SettlementError):
+        status = next((s for kind, s in SETTLEMENT_STATUS if isinstance(exc, kind)), 409)
+        return Refusal(status, exc.code, exc.message, dict(exc.fields or {}))
+    if isinstance(exc, EngineUnavailable):
+        log.warning("engine unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return Refusal(503, "unavailable", "bidding is paused: the engine is unreachable; retry shortly")
+    if isinstance(exc, InvalidRequest):
+        return Refusal(422, "validation_failed", str(exc))
+    if isinstance(exc, EngineError):
+        return Refusal(409, exc.code, str(exc))
+    if isinstance(exc, HTTPException):
+        code = HTTP_CODES.get(exc.status_code, "http_error")
+        return Refusal(exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {}))
+    # Logged with the traceback here, never swallowed; the client sees no internals.
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return Refusal(500, "internal_error", "an internal error occurred; it has been logged")
+
+
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
     error: dict[str, Any] = {"code": code, "message": message}
     if fields:
@@ -63,44 +102,9 @@ def error_response(
     return JSONResponse(error_body(code, message, fields), status_code=status)
 
 
-async def auction_error_handler(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, auction_errors.AuctionError)
-    status = next((s for kind, s in STATUS_BY_ERROR if isinstance(exc, kind)), 400)
-    response = error_response(status, exc.code, exc.message, exc.fields or None)
-    if isinstance(exc, auction_errors.RateLimited):
-        response.headers["Retry-After"] = str(exc.retry_after_s)
-    return response
-
-
-async def settlement_error_handler(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, settlement_errors.SettlementError)
-    status = next((s for kind, s in SETTLEMENT_STATUS if isinstance(exc, kind)), 409)
-    return error_response(status, exc.code, exc.message, exc.fields or None)
-
-
-async def http_error_handler(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    code = HTTP_CODES.get(exc.status_code, "http_error")
-    response = error_response(exc.status_code, code, str(exc.detail))
-    if exc.headers:
-        response.headers.update(exc.headers)
-    return response
-
-
-async def engine_error_handler(request: Request, exc: Exception) -> Response:
-    """The engine could not decide (Redis unreachable) or refused a malformed call."""
-    assert isinstance(exc, EngineError)
-    if isinstance(exc, EngineUnavailable):
-        log.warning("engine unavailable on %s %s: %s", request.method, request.url.path, exc)
-        return error_response(
-            503, "unavailable", "bidding is paused: the engine is unreachable; retry shortly"
-        )
-    if isinstance(exc, InvalidRequest):
-        return error_response(422, "validation_failed", str(exc))
-    return error_response(409, exc.code, str(exc))
-
-
-async def unhandled_error_handler(request: Request, exc: Exception) -> Response:
-    # Logged with the traceback here, never swallowed; the client sees no internals.
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(500, "internal_error", "an internal error occurred; it has been logged")
+def wants_html(request: Request) -> bool:
+    """A browser navigating (a link, a form): everything but the API asked for a page."""
+    path = request.url.path
+    return not (path.startswith("/api/") or path == "/healthz") and "text/html" in request.headers.get(
+        "accept", ""
+    )

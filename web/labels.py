@@ -46,6 +46,14 @@ PLAN_STATUSES: Mapping[str, str] = {
     "final": N_("Final"),
     "disbursed": N_("Paid out"),
 }
+# A plan's phase (settlement.plans.plan_phase): its status, with "published" split at the deadline.
+PLAN_PHASES: Mapping[str, str] = {
+    "draft": N_("Draft"),
+    "objection_period": N_("Published, open to objections"),
+    "awaiting_final": N_("Objection period over: awaiting the court's final decision"),
+    "final": N_("Final"),
+    "disbursed": N_("Paid out"),
+}
 OBJECTION_STATUSES: Mapping[str, str] = {
     "open": N_("Open: the lines it disputes are frozen"),
     "upheld": N_("Upheld: the plan was revised"),
@@ -77,6 +85,10 @@ TIMELINE_KINDS: Mapping[str, str] = {
     "distributed": N_("Proceeds paid out"),
     "closed": N_("Case closed"),
 }
+RULE_PROFILES: Mapping[str, str] = {
+    "sandbox": N_("sandbox (demonstration)"),
+    "spc2016": N_("the Supreme People's Court's provisions of 2016"),
+}
 SALE_KINDS: Mapping[str, str] = {"auction": N_("Auction"), "fixed_price": N_("Fixed-price sale")}
 
 FIELDS: Mapping[str, str] = {
@@ -101,6 +113,34 @@ FIELDS: Mapping[str, str] = {
     "creditor_name": N_("Creditor"),
     "kind": N_("Kind"),
     "reason": N_("Reason"),
+    "balance_deadline_days": N_("Days to pay the balance"),
+    "body": N_("Request"),
+    "claim_ids": N_("Claims"),
+    "client_bid_id": N_("Bid reference"),
+    "costs": N_("Costs"),
+    "court": N_("Court"),
+    "creditor_user_id": N_("Creditor's account"),
+    "cursor": N_("Cursor"),
+    "debtor": N_("Debtor"),
+    "description": N_("Description"),
+    "email": N_("E-mail"),
+    "phone": N_("Mobile phone"),
+    "file": N_("File"),
+    "lines": N_("Plan lines"),
+    "lot_id": N_("Lot"),
+    "outcome": N_("Outcome"),
+    "page": N_("Page"),
+    "q": N_("Search words"),
+    "query": N_("Search words"),
+    "min_price": N_("Lowest starting price"),
+    "max_price": N_("Highest starting price"),
+    "rank": N_("Rank"),
+    "seized_at": N_("Seized on"),
+    "status": N_("Status"),
+    "text": N_("Text"),
+    "updated_since": N_("Updated since"),
+    "user_id": N_("Account"),
+    "name": N_("Name"),
 }
 FIELD_ERRORS: Mapping[str, str] = {
     "required": N_("is required"),
@@ -133,17 +173,82 @@ FIELD_ERRORS: Mapping[str, str] = {
     "too_long": N_("is too long"),
     "rate_limited": N_("was sent too often from this address: try again later"),
     "invalid_email": N_("is not an e-mail address"),
+    "columns": N_("does not have the expected columns"),
+    "empty": N_("is empty"),
+    "exceeds_proceeds": N_("is more than the proceeds"),
+    "incomplete": N_("is incomplete"),
+    "invalid_json": N_("is not valid JSON"),
+    "invalid_length": N_("has the wrong length"),
+    "no_such_user": N_("is not a known account"),
+    "not_allowed": N_("is not allowed here"),
+    "not_found": N_("was not found"),
+    "not_in_case": N_("does not belong to this case"),
+    "not_in_plan": N_("is not in this plan"),
+    "out_of_range": N_("is out of range"),
+    "required_for_email": N_("is required for e-mail notices"),
+    "required_for_secured": N_("is required for a secured claim"),
+    "required_for_sms": N_("is required for text messages"),
+    "role": N_("does not have the right role"),
+    "too_large": N_("is too large"),
+    "unsupported_type": N_("must be a JPEG, PNG or WebP photo or a PDF document"),
 }
+
+# What a refusal means, by its docs/api.md code, for the pages (error pages, the console's
+# forms, the lot page's bid results): never the API's English message on a Chinese page.
+ERRORS: Mapping[str, str] = {
+    "csrf_failed": N_(
+        "This form had expired (it was open a long time, or the site's cookies were cleared). "
+        "Nothing was sent."
+    ),
+    "not_found": N_("There is no such page, or it is not public."),
+    "forbidden": N_("Your account may not open this page or do this."),
+    "not_authenticated": N_("Sign in first."),
+    "bad_credentials": N_("Wrong username or password."),
+    "validation_failed": N_("Some of what was sent is not valid; see the fields."),
+    "invalid_status": N_("This is not possible in the present state; reload the page to see it."),
+    "conflict": N_("This is not possible in the present state; reload the page to see it."),
+    "rate_limited": N_("Too many requests; wait a moment and try again."),
+    "unavailable": N_("Bidding is paused for a moment: the engine cannot be reached. Try again shortly."),
+    "internal_error": N_("Something went wrong on our side; it has been logged. Try again later."),
+    "too_large": N_("What was sent is too large."),
+    "unsupported_media_type": N_("This kind of content is not accepted here."),
+    "method_not_allowed": N_("This address does not take that kind of request."),
+    "bad_request": N_("The request could not be read."),
+    "invalid_json": N_("The request could not be read."),
+    "property_sold": N_("This property is already sold: it cannot be listed again."),
+    "username_taken": N_("That username is taken."),
+    "identity_taken": N_("An account with this identity number already exists."),
+    "already_registered": N_("You have already registered for this lot."),
+    "ineligible": N_("You may not bid on this lot."),
+    "objection_period_open": N_("The objection period has not ended yet."),
+    "objection_period_closed": N_("The objection period has ended."),
+    "objections_open": N_("Objections are still open."),
+    "plan_in_progress": N_("A plan for this case is in progress."),
+    "no_proceeds": N_("There are no proceeds to allocate yet."),
+    "case_closed": N_("This case is closed."),
+    "lot_in_progress": N_("A lot of this property is in progress."),
+    # A bid's refusal codes (the bid_result message).
+    "not_registered": N_("Register for this lot and pay the deposit first."),
+    "not_live": N_("The lot is not open for bidding now."),
+    "ended": N_("Bidding on this lot has ended."),
+    "too_low": N_("The amount is below the next valid bid."),
+    "already_leading": N_("You are already the highest bidder."),
+    "invalid_amount": N_("The amount must be the current price plus whole increments."),
+}
+GENERIC_ERROR = N_("The request was refused.")
 
 GLOBALS: Mapping[str, Mapping[str, str]] = {
     "field_labels": FIELDS,
     "error_labels": FIELD_ERRORS,
+    "refusal_labels": ERRORS,
+    "rule_profile_labels": RULE_PROFILES,
     "category_labels": CATEGORIES,
     "status_labels": LOT_STATUSES,
     "deposit_labels": DEPOSIT_STATUSES,
     "bid_kind_labels": BID_KINDS,
     "claim_kind_labels": CLAIM_KINDS,
     "plan_status_labels": PLAN_STATUSES,
+    "plan_phase_labels": PLAN_PHASES,
     "objection_labels": OBJECTION_STATUSES,
     "case_status_labels": CASE_STATUSES,
     "timeline_labels": TIMELINE_KINDS,

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from starlette.requests import Request
 from starlette.responses import Response
 
-from auction.errors import ValidationFailed
+from auction.errors import Forbidden, ValidationFailed
 from auction.models import User
 from web.auth import (
     SESSION_COOKIE,
@@ -19,6 +19,7 @@ from web.auth import (
 from web.bodies import read_form
 from web.gateway.url import public_ws_url
 from web.i18n import LANGUAGES, request_language
+from web.labels import ERRORS
 from web.params import has_nul
 from web.state import app_state
 
@@ -47,12 +48,32 @@ def render(
     return response
 
 
+class FormExpired(Forbidden):
+    """A form sent without its CSRF token's cookie (open too long, cookies cleared): refused,
+    with what was typed, so its page can show the form again filled in with a fresh token."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        super().__init__(
+            "the form has expired or did not come from this site; reload and try again", code="csrf_failed"
+        )
+        self.values = values
+
+
+def expired_form_message(request: Request) -> str:
+    """What a page that shows its form again after `FormExpired` says above it."""
+    _ = translator(request)
+    return _(ERRORS["csrf_failed"]) + " " + _("Check what is filled in and send it again.")
+
+
 async def form_data(request: Request) -> dict[str, str]:
     """The submitted form, CSRF-checked; only text fields (a page's form is small: 64 KiB)."""
     form = await read_form(request, FORM_LIMIT)
-    check_csrf(request, str(form.get("csrf_token", "")))
-    request.scope["form_csrf_checked"] = True
     values = {key: value for key, value in form.items() if isinstance(value, str)}
+    try:
+        check_csrf(request, str(form.get("csrf_token", "")))
+    except Forbidden:
+        raise FormExpired(values) from None
+    request.scope["form_csrf_checked"] = True
     if has_nul(*values.values()):
         raise ValidationFailed("text may not contain U+0000", fields={"form": "nul_character"})
     return values

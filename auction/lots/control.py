@@ -12,7 +12,7 @@ from auction.accounts.access import lot_for_staff
 from auction.disclosure.notices import publish, records_of
 from auction.disclosure.texts import status_notice
 from auction.enums import AnnouncementKind, DepositStatus, LotStatus, TimelineKind
-from auction.errors import Conflict
+from auction.errors import Conflict, ValidationFailed
 from auction.lots.bid_log import flush_lot
 from auction.lots.deposits import move_deposit
 from auction.lots.transitions import add_timeline, ms_to_datetime, transition
@@ -42,6 +42,7 @@ TIMELINE = {
     "resume": TimelineKind.RESUMED,
     "cancel": TimelineKind.CANCELLED,
 }
+REASON_REQUIRED = frozenset({"suspend"})
 # What puts the engine back when the record of a court action could not be written.
 UNDO = {"suspend": "resume", "resume": "suspend", "cancel": "reinstate"}
 
@@ -57,6 +58,10 @@ async def control_lot(
     lifecycle clock puts it back on its next pass (it compares the two under the same lock)."""
     allowed_from, to, kind = CONTROL[action]
     lot, case_id, court_id = await lot_for_staff(session, user, lot_id)
+    reason = reason.strip()
+    if action in REASON_REQUIRED and not reason:
+        # The public notice states why bidding stops (RULES.md "After the hammer", art. 28).
+        raise ValidationFailed(f"a {action} needs its reason", fields={"reason": "required"})
     if lot.status not in allowed_from:
         raise Conflict(f"a {lot.status.value} lot cannot be {action}ed", code="invalid_status")
     in_engine = await engine.snapshot(lot.id) is not None

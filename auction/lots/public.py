@@ -5,6 +5,7 @@ Identities never appear here: a leader or winner is shown by bidder code only.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from auction.models import (
     Court,
     EnforcementCase,
     Lot,
+    LotTransition,
     Property,
     PropertyFile,
     Registration,
@@ -109,7 +111,9 @@ class LotPage(msgspec.Struct, frozen=True):
         return max(1, -(-self.total // self.page_size))
 
 
-async def list_lots(session: AsyncSession, where: LotFilter) -> LotPage:
+async def list_lots(session: AsyncSession, where: LotFilter, engine: BiddingEngine | None = None) -> LotPage:
+    """One page of public lots; with `engine`, the live ones carry the engine's end (moved by
+    every late bid and by a resumption), so the list and the lot page show the same end."""
     query = _base_query()
     if where.status is not None:
         query = query.where(Lot.status == where.status)
@@ -128,16 +132,17 @@ async def list_lots(session: AsyncSession, where: LotFilter) -> LotPage:
     total = await session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     order = (Lot.end_at, Lot.id) if where.soonest_first else (Lot.end_at.desc(), Lot.id.desc())
     rows = await session.execute(query.order_by(*order).offset((where.page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    found = [
+        (row.Lot, _summary_fields(row.Lot, row.Property, row.court_code, row.court_name)) for row in rows
+    ]
+    if engine is not None:
+        held = [(lot, item) for lot, item in found if lot.status in (LotStatus.LIVE, LotStatus.SUSPENDED)]
+        snapshots = await asyncio.gather(*(engine.snapshot(lot.id) for lot, _ in held))
+        for (_, item), snapshot in zip(held, snapshots, strict=True):
+            if snapshot is not None:
+                item["end_at"] = ms_to_datetime(snapshot.end_ms).isoformat()
     return LotPage(
-        [
-            msgspec.convert(
-                _summary_fields(row.Lot, row.Property, row.court_code, row.court_name), LotSummary
-            )
-            for row in rows
-        ],
-        where.page,
-        PAGE_SIZE,
-        total or 0,
+        [msgspec.convert(item, LotSummary) for _, item in found], where.page, PAGE_SIZE, total or 0
     )
 
 
@@ -159,6 +164,9 @@ class LotDetail(LotSummary, frozen=True, kw_only=True):
     end_ms: int
     bid_count: int
     files: list[FileRef]
+    # Why the lot is in its status, as the court gave it (a suspension's or withdrawal's reason).
+    status_reason: str = ""
+    remaining_ms: int | None = None  # suspended in the engine: the time left when it resumes
 
     @property
     def photos(self) -> list[FileRef]:
@@ -182,7 +190,17 @@ async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) 
         .scalar_subquery()
         .label("winner_code")
     )
-    query = _base_query().add_columns(registrants, bid_count, winner_code).where(Lot.id == lot_id)
+    status_reason = (
+        sa.select(LotTransition.reason)
+        .where(LotTransition.lot_id == Lot.id, LotTransition.to_status == Lot.status)
+        .order_by(LotTransition.id.desc())
+        .limit(1)
+        .scalar_subquery()
+        .label("status_reason")
+    )
+    query = (
+        _base_query().add_columns(registrants, bid_count, winner_code, status_reason).where(Lot.id == lot_id)
+    )
     row = (await session.execute(query)).first()
     if row is None:
         raise NotFound("no such lot")
@@ -196,6 +214,7 @@ async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) 
         **fields,  # type: ignore[arg-type]
         description=prop.description,
         registrants=row.registrants,
+        status_reason=row.status_reason or "",
         files=[
             FileRef(f.kind.value, f.original_name, f.content_type, f"/files/{f.stored_name}") for f in files
         ],
@@ -214,6 +233,7 @@ async def _live_part(
             "end_at": ms_to_datetime(snapshot.end_ms).isoformat(),
             "end_ms": snapshot.end_ms,
             "bid_count": snapshot.seq,
+            "remaining_ms": snapshot.remaining_ms,
         }
     end = lot.engine_end_at or lot.end_at
     return {

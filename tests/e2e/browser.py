@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import dataclass, field
 
 import httpx
-from playwright.sync_api import Page
+from playwright.sync_api import Dialog, Page
 
 from auction.demo import DEMO_ACCOUNTS
 from tests.e2e.conftest import Server
@@ -69,3 +70,25 @@ def wait_for_status(server: Server, lot_id: int, status: str, timeout_s: float =
     while httpx.get(f"{server.base_url}/api/v1/lots/{lot_id}").json()["status"] != status:
         assert time.monotonic() < deadline, f"lot {lot_id} did not become {status}"
         time.sleep(0.2)
+
+
+@dataclass
+class Confirmations:
+    """The questions a page asked (a court's consequential acts ask one), and the answer given."""
+
+    accept: bool = True
+    asked: list[str] = field(default_factory=list)
+
+
+def answer_confirmations(page: Page, *, accept: bool = True) -> Confirmations:
+    answers = Confirmations(accept)
+
+    def answer(dialog: Dialog) -> None:
+        answers.asked.append(dialog.message)
+        if answers.accept:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    page.on("dialog", answer)
+    return answers

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import short_lot, sign_in, wait_for_status
+from tests.e2e.browser import answer_confirmations, short_lot, sign_in, wait_for_status
 from tests.e2e.conftest import ARTIFACTS, Server, start_server
 from tests.e2e.test_two_workers import token
 
@@ -44,6 +44,7 @@ def test_court_staff_lists_publishes_and_monitors_a_lot(
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     sign_in(page, server, "court", "/court", "en")
+    asked = answer_confirmations(page)
 
     page.fill("#case-form [name=case_number]", "(2026)浙0106执9001号")
     page.fill("#case-form [name='debtor.name']", "钱多多")
@@ -102,6 +103,10 @@ def test_court_staff_lists_publishes_and_monitors_a_lot(
     with page.expect_navigation():
         page.click("#resume")
     expect(page.locator("#status")).to_have_attribute("data-status", "live", timeout=5000)
+    assert [q.split("?")[0] for q in asked.asked] == [
+        "Suspend bidding on this lot",
+        "Resume bidding on this lot",
+    ]
     # The one error logged is the browser's note of the refused (422) listing above.
     assert [e for e in errors if "status of 422" not in e] == []
     ARTIFACTS.mkdir(exist_ok=True)
@@ -145,6 +150,7 @@ def test_a_creditor_reads_the_plan_objects_and_the_court_pays_out(
     # The court records the buyer's balance from the lot page, then allocates the proceeds.
     court = new_page()
     sign_in(court, server, "court", f"/lots/{lot_id}")
+    answer_confirmations(court)
     with court.expect_navigation():
         court.click("#balance-paid")
     expect(court.locator("#status")).to_have_attribute("data-status", "settled")
@@ -164,6 +170,13 @@ def test_a_creditor_reads_the_plan_objects_and_the_court_pays_out(
     expect(creditor.locator("svg.waterfall")).to_contain_text("Ordinary")
     expect(creditor.locator("#plan-lines")).to_contain_text("in proportion to their amounts")
     creditor.screenshot(path=str(ARTIFACTS / "plan-creditor-en.png"), full_page=True)
+    # The fee says what it is charged on, and the calculator given that base agrees with it.
+    fee = creditor.locator("#fee-line td.money").text_content() or ""
+    expect(creditor.locator("#fee-line")).to_contain_text("the proceeds less the costs of the sale")
+    with creditor.expect_navigation():
+        creditor.click("#fee-calculator")
+    expect(creditor.locator("tfoot .money")).to_have_text(fee)
+    creditor.go_back()
     creditor.fill("#objection-form [name=reason]", "第三项债权数额有误 the third claim is overstated")
     creditor.locator("#objection-form input[type=checkbox]").last.check()
     creditor.click("#objection-form button[type=submit]")
@@ -184,6 +197,12 @@ def test_a_creditor_reads_the_plan_objects_and_the_court_pays_out(
     deadline = httpx.get(f"{server.base_url}/api/v1/allocation-plans/{plan_id}", headers=court_api).json()
     left = dt.datetime.fromisoformat(deadline["objection_deadline"]) - dt.datetime.now(dt.UTC)
     time.sleep(max(0.0, left.total_seconds()) + 0.5)  # the objection period is over
+    # The page reloads itself at the deadline: the objection period's words give way to the
+    # finalize button (issue 21: a plan page shows the state it is in).
+    expect(court.locator("#plan-status")).to_have_attribute("data-phase", "awaiting_final", timeout=10_000)
+    creditor.reload()  # the creditor is told the period is over and offered no objection form
+    expect(creditor.locator("#plan-status")).to_contain_text("Objection period over")
+    expect(creditor.locator("#objection-form")).to_have_count(0)
     court.click("#plan-finalize")
     expect(court.locator("#plan-status")).to_have_attribute("data-status", "final", timeout=5000)
     court.click("#plan-disburse")
@@ -199,6 +218,7 @@ def test_the_court_records_a_default_and_publishes_the_next_round(
 
     court = new_page()
     sign_in(court, server, "court", f"/lots/{lot_id}", "en")
+    answer_confirmations(court)
     with court.expect_navigation():
         court.click("#default")
     expect(court.locator("#status")).to_have_attribute("data-status", "defaulted")

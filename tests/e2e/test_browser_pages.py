@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
 from tests.e2e.browser import sign_in
-from tests.e2e.conftest import ARTIFACTS, Server
+from tests.e2e.conftest import Server
 from tests.e2e.test_two_workers import live_demo_lot
+from tests.e2e.tour import DEVICES, check_and_save, open_device
 
 PAGES = {
     "home": "/",
@@ -24,43 +25,12 @@ PAGES = {
     "login": "/login",
     "signup": "/signup",
 }
-HEADINGS = {"zh": {"home": "正在进行与即将开始的拍卖"}, "en": {"home": "Live and upcoming lots"}}
-
-
-DEVICES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 740}}
-FOLDER = ARTIFACTS / "pages"
-
 # What each demo user sees once signed in; the court's case is the console's first.
 SIGNED_IN = {
     "bidder1": {"my-auctions": "/me", "inbox": "/inbox"},
     "creditor2": {"my-cases": "/me/cases"},
     "court": {"console": "/court"},
 }
-
-
-def open_device(new_page: Callable[..., Page], device: str) -> tuple[Page, list[str]]:
-    page = new_page()
-    page.set_viewport_size(DEVICES[device])  # type: ignore[arg-type]
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    return page, errors
-
-
-def check_and_save(page: Page, name: str, language: str, device: str) -> None:
-    """The page is in the chosen language, has its heading, fits the screen; saved to look at."""
-    expect(page.locator("html")).to_have_attribute("lang", "en" if language == "en" else "zh-CN")
-    expect(page.locator("h1")).to_be_visible()
-    if name in HEADINGS[language]:
-        expect(page.locator("h1")).to_have_text(HEADINGS[language][name])
-    # Tables keep every column but the ones marked secondary (a bidder code, an amount, a
-    # starting price must not vanish on a phone); wide tables scroll inside themselves.
-    headers = page.locator("table.lots th:not(.secondary)")
-    for index in range(headers.count()):
-        expect(headers.nth(index)).to_be_visible()
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1, f"{name} is {overflow}px wider than a {device} screen"
-    FOLDER.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(FOLDER / f"{name}-{language}-{device}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

@@ -65,12 +65,14 @@ def test_a_bidder_signs_in_and_bids_from_the_lot_page(embedded_server: Server, p
     page.fill("#amount", str(lot["starting_price"] // 100) + ".01")
     page.click("#bid-form button[type=submit]")
     assert "加价幅度" in (page.locator("#bid-result").text_content() or "")
+    expect(page.locator("#bid-result [role=alert]")).to_have_class("error")  # marked as an error
     assert page.locator("#confirm").is_hidden()
     # The first suggested amount is the starting price; the capital numerals are shown to confirm.
     page.locator("#next-amounts button").first.click()
     assert (page.locator("#amount-words").text_content() or "").endswith(("整", "角", "分"))
     page.click("#bid-form button[type=submit]")
     page.wait_for_selector("#confirm:not([hidden])", timeout=2000)
+    expect(page.locator("#bid-result")).to_be_empty()  # the old error is gone with the new step
     page.click("#confirm-yes")
     # Polling assertions, not wait_for_function: the page's CSP forbids the eval it needs.
     expect(page.locator("#bid-result")).to_contain_text("出价成功", timeout=5000)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from auction.accounts.users import authenticate
-from auction.demo import DEMO_ACCOUNTS, seed_demo
+from auction.demo import DEMO_ACCOUNTS, PROPERTIES, seed_demo
 from auction.enums import DepositStatus, LotStatus, Role
 from auction.models import Claim, Court, DishonestPerson, EnforcementCase, Lot, Property, Registration, User
 from core.db import utcnow
@@ -73,7 +73,8 @@ async def test_a_later_start_lists_live_lots_again_once_they_have_ended(
     assert await due_demo_lots(session) == first
 
     for lot in first:  # as the lifecycle clock leaves them once they have ended unsold
-        lot.status, lot.end_at = LotStatus.FAILED, utcnow() - dt.timedelta(minutes=1)
+        lot.status = LotStatus.FAILED
+        lot.start_at, lot.end_at = utcnow() - dt.timedelta(minutes=8), utcnow() - dt.timedelta(minutes=1)
     await session.flush()
     assert await seed_demo(session, settings) is False
     again = await due_demo_lots(session)
@@ -88,6 +89,18 @@ async def test_a_later_start_lists_live_lots_again_once_they_have_ended(
     lots = await count(session, Lot)
     await seed_demo(session, settings)
     assert await count(session, Lot) == lots
+
+    # Relisted again: new property each time, never a title seen before (issue 21: a sold
+    # property came back as a live round 1, and each case listed the same property twice).
+    for lot in again:
+        lot.status = LotStatus.SOLD
+        lot.start_at, lot.end_at = utcnow() - dt.timedelta(minutes=8), utcnow() - dt.timedelta(minutes=1)
+    await session.flush()
+    await seed_demo(session, settings)
+    third = await due_demo_lots(session)
+    assert {lot.property_id for lot in third}.isdisjoint({lot.property_id for lot in [*first, *again]})
+    titles = list(await session.scalars(sa.select(Property.title)))
+    assert len(titles) == len(set(titles)) == len(PROPERTIES) + 4
 
 
 async def test_demo_accounts_can_sign_in(session: AsyncSession, settings: Settings) -> None:

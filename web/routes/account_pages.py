@@ -21,16 +21,21 @@ from web.auth import (
     throttle_sign_up,
 )
 from web.i18n import LANGUAGE_COOKIE, LANGUAGES
-from web.rendering import form_data, render, safe_next, translator
+from web.rendering import FormExpired, expired_form_message, form_data, render, safe_next, translator
 from web.state import app_state
 
 
 async def login_page(request: Request) -> Response:
-    return render(
-        request,
-        "login.html",
-        {"error": None, "next": safe_next(request.query_params.get("next", "/")), "username": ""},
-    )
+    _ = translator(request)
+    # Sent here because the session cookie no longer signs anyone in: say so, not just "sign in".
+    expired = request.query_params.get("expired") == "1"
+    notice = _("Your session has ended (it expired, or you signed out elsewhere). Sign in again.")
+    context = {
+        "error": notice if expired else None,
+        "next": safe_next(request.query_params.get("next", "/")),
+        "username": "",
+    }
+    return render(request, "login.html", context)
 
 
 def session_cookie(request: Request, response: Response, token: str) -> None:
@@ -45,7 +50,15 @@ def session_cookie(request: Request, response: Response, token: str) -> None:
 
 
 async def login(request: Request) -> Response:
-    form = await form_data(request)
+    try:
+        form = await form_data(request)
+    except FormExpired as exc:
+        context = {
+            "error": expired_form_message(request),
+            "next": safe_next(exc.values.get("next", "/")),
+            "username": exc.values.get("username", "")[:64],
+        }
+        return render(request, "login.html", context, 403)
     username, target = form.get("username", "")[:64], safe_next(form.get("next", "/"))
     try:
         async with app_state(request).sessions.begin() as session:
@@ -80,9 +93,18 @@ async def signup_page(request: Request) -> Response:
     return render(request, "signup.html", {"errors": {}, "values": {}})
 
 
+SIGN_UP_FIELDS = ("username", "password", "real_name", "id_number")
+SECRET_FIELDS = ("password", "id_number")  # never echoed: typed again
+
+
 async def signup(request: Request) -> Response:
-    form = await form_data(request)
-    values = {key: form.get(key, "")[:256] for key in ("username", "password", "real_name", "id_number")}
+    try:
+        form = await form_data(request)
+    except FormExpired as exc:
+        shown = {key: exc.values.get(key, "")[:256] for key in SIGN_UP_FIELDS if key not in SECRET_FIELDS}
+        context = {"errors": {}, "values": shown, "expired": expired_form_message(request)}
+        return render(request, "signup.html", context, 403)
+    values = {key: form.get(key, "")[:256] for key in SIGN_UP_FIELDS}
     state = app_state(request)
     new = accounts.NewUser(
         Role.BIDDER, values["username"], values["password"], values["real_name"], values["id_number"] or None
@@ -93,8 +115,7 @@ async def signup(request: Request) -> Response:
             user = await accounts.create_user(session, new, secret_key=state.settings.secret_key)
             token, _ = await accounts.issue_token(session, user, SESSION_LIFETIME)
     except (ValidationFailed, Conflict, RateLimited) as exc:
-        # Never echo secrets: the password and the identity number are typed again.
-        shown = {key: value for key, value in values.items() if key not in ("password", "id_number")}
+        shown = {key: value for key, value in values.items() if key not in SECRET_FIELDS}
         status = 429 if isinstance(exc, RateLimited) else 422
         return render(
             request, "signup.html", {"errors": exc.fields or {"form": exc.code}, "values": shown}, status

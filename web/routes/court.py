@@ -19,6 +19,7 @@ from auction.models import Claim, EnforcementCase, Lot, Property, User
 from core.db import DbSession
 from settlement.enums import ClaimKind, DebtorKind
 from web.auth import require_user
+from web.cache import lot_page_key
 from web.jsonbody import Body, read_json, read_json_or
 from web.params import path_id
 from web.responses import json_response
@@ -226,7 +227,9 @@ def control(action: str) -> Callable[[Request], Awaitable[Response]]:
         async with state.sessions.begin() as session:
             user = await require_user(request, session)
             lot = await lot_control.control_lot(session, state.engine, user, lot_id, action, reason)
-            return json_response({"id": lot.id, "status": lot.status.value})
+            response = json_response({"id": lot.id, "status": lot.status.value})
+        state.cache.forget(lot_page_key(lot_id))  # committed: the lot's page shows it at once
+        return response
 
     return endpoint
 
@@ -238,10 +241,13 @@ def after_sale_action(
 
     async def endpoint(request: Request) -> Response:
         lot_id = path_id(request, "lot_id")
-        async with app_state(request).sessions.begin() as session:
+        state = app_state(request)
+        async with state.sessions.begin() as session:
             user = await require_user(request, session)
             lot = await action(session, user, lot_id)
-            return json_response({"id": lot.id, "status": lot.status.value})
+            response = json_response({"id": lot.id, "status": lot.status.value})
+        state.cache.forget(lot_page_key(lot_id))
+        return response
 
     return endpoint
 

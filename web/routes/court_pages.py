@@ -8,7 +8,7 @@ import datetime as dt
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from auction.cases.console import case_view, court_cases
@@ -16,6 +16,7 @@ from auction.enums import Role
 from auction.errors import Forbidden
 from auction.models import User
 from web.auth import optional_user
+from web.error_pages import sign_in_first
 from web.formatting import CST
 from web.labels import CATEGORIES, CLAIM_KINDS
 from web.params import path_id
@@ -27,7 +28,7 @@ async def staff_user(request: Request) -> User | Response:
     async with app_state(request).sessions() as session:
         user = await optional_user(request, session)
     if user is None:
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        return sign_in_first(request)
     if user.role not in (Role.COURT_STAFF, Role.ADMIN):
         raise HTTPException(403, "the console is for court staff")
     return user

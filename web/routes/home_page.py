@@ -13,9 +13,9 @@ from auction.enums import LotStatus
 from auction.errors import ValidationFailed
 from auction.lots.public import LotFilter, LotPage, list_lots
 from web.auth import optional_user
-from web.labels import CATEGORIES, LOT_STATUSES
+from web.labels import CATEGORIES, FIELDS, LOT_STATUSES
 from web.queries import lot_filter
-from web.rendering import cached_for_the_crowd, may_be_signed_in, render
+from web.rendering import cached_for_the_crowd, may_be_signed_in, render, translator
 from web.state import app_state
 
 HOME_STATUSES = (LotStatus.LIVE, LotStatus.ANNOUNCED)
@@ -28,12 +28,13 @@ async def home(request: Request) -> Response:
     try:
         where = lot_filter(request, price_unit=100, statuses=HOME_STATUSES, soonest_first=True)
     except ValidationFailed as exc:
-        errors = sorted(exc.fields or {})
+        _ = translator(request)  # the filters by their labels, as the form names them
+        errors = [_(FIELDS.get(key, key)) for key in sorted(exc.fields or {})]
         where = HOME_DEFAULT
 
     async def listing() -> LotPage:
         async with state.sessions() as session:
-            return await list_lots(session, where)
+            return await list_lots(session, where, state.engine)
 
     async def courts() -> list[CourtChoice]:
         async with state.sessions() as session:

@@ -4,8 +4,6 @@ the lot is sold, the confirmation to print (page and PDF)."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-from collections.abc import Callable
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -13,24 +11,23 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from auction.disclosure.confirmation import confirmation, confirmation_pdf
-from auction.enums import Role
+from auction.enums import LotStatus, Role
 from auction.lots import registrations
 from auction.lots.payments import SandboxProvider, WebhookProvider
 from auction.lots.public import LotPageView, lot_page_view, lot_place
 from web.auth import optional_user
+from web.cache import lot_page_key
 from web.charts import price_points
-from web.formatting import cst
-from web.labels import BID_KINDS, LOT_STATUSES
+from web.error_pages import sign_in_first
+from web.formatting import cst, cst_end, duration_text
+from web.labels import BID_KINDS, ERRORS, LOT_STATUSES
 from web.params import path_id
 from web.rendering import cached_for_the_crowd, form_data, may_be_signed_in, render, translator
 from web.state import app_state
 
-
-def duration_text(_: Callable[[str], str], period: dt.timedelta) -> str:
-    seconds = int(period.total_seconds())
-    if seconds % 60:
-        return _("%(n)s seconds") % {"n": seconds}
-    return _("%(n)s minutes") % {"n": seconds // 60}
+# Where the bid box is shown (bidding open now or to come), and where the page reads as a sale.
+OPEN_STATUSES = frozenset({LotStatus.ANNOUNCED, LotStatus.LIVE, LotStatus.SUSPENDED})
+SOLD_STATUSES = frozenset({LotStatus.SOLD, LotStatus.SETTLED})
 
 
 async def lot_page(request: Request) -> Response:
@@ -55,7 +52,7 @@ async def lot_page(request: Request) -> Response:
     # Cached for about a second for the crowd: the page's socket subscribes from the last row
     # shown (since_seq) and its snapshot replaces price, leader, end and status at once, so a
     # second-old copy loses nothing. The court acts on what the page shows: always fresh.
-    view: LotPageView = await (load() if is_staff else state.cache.get(f"lot:{lot_id}", load))
+    view: LotPageView = await (load() if is_staff else state.cache.get(lot_page_key(lot_id), load))
     lot, bids = view.lot, view.bids
     # The court's actions are offered to the staff of the lot's own court (and admins); the API
     # refuses anyone else in any case.
@@ -65,6 +62,7 @@ async def lot_page(request: Request) -> Response:
         and (current.role is Role.ADMIN or current.court_id == place.court_id)
     )
     _ = translator(request)
+    sold = lot.status in SOLD_STATUSES
     context = {
         "lot": lot,
         "bids": bids,
@@ -72,11 +70,16 @@ async def lot_page(request: Request) -> Response:
         "photos": lot.photos,
         "documents": lot.documents,
         "starts": cst(lot.start_at),
-        "ends": cst(lot.end_at),
+        # A suspended lot has no end until it resumes: its countdown stands at the time left.
+        "ends": "—" if lot.status == LotStatus.SUSPENDED else cst_end(lot.end_at),
+        "open_for_bids": lot.status in OPEN_STATUSES,
+        "sold": sold,
+        "won": sold and registration is not None and registration.bidder_code == lot.leader_code,
         "extension_text": duration_text(_, state.profile.extension),
         "price_points": price_points([bid.amount for bid in bids]),
         "status_labels_translated": {key: _(label) for key, label in LOT_STATUSES.items()},
         "bid_kinds_translated": {key: _(label) for key, label in BID_KINDS.items()},
+        "refusals_translated": {key: _(label) for key, label in ERRORS.items()},
         "registration": registration,
         "sandbox": state.profile.payment_simulator,
         "is_staff": is_staff,
@@ -95,7 +98,7 @@ async def register_form(request: Request) -> Response:
     async with state.sessions.begin() as session:
         user = await optional_user(request, session)
         if user is None:
-            return RedirectResponse(f"/login?next=/lots/{lot_id}", status_code=303)
+            return sign_in_first(request, f"/lots/{lot_id}")
         await registrations.register(session, user, lot_id, provider)
     return RedirectResponse(f"/lots/{lot_id}", status_code=303)
 
@@ -110,7 +113,7 @@ async def pay_form(request: Request) -> Response:
     async with state.sessions() as session:
         user = await optional_user(request, session)
     if user is None:
-        return RedirectResponse(f"/login?next=/lots/{lot_id}", status_code=303)
+        return sign_in_first(request, f"/lots/{lot_id}")
     await registrations.confirm_deposit(state.sessions, state.engine, form.get("payment_id", ""), payer=user)
     return RedirectResponse(f"/lots/{lot_id}", status_code=303)
 

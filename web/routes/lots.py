@@ -21,8 +21,9 @@ MAX_BIDS_PAGE = 1_000
 
 async def lots(request: Request) -> Response:
     where = lot_filter(request)
-    async with app_state(request).sessions() as session:
-        return json_response(await list_lots(session, where))
+    state = app_state(request)
+    async with state.sessions() as session:
+        return json_response(await list_lots(session, where, state.engine))
 
 
 async def lot(request: Request) -> Response:

@@ -7,8 +7,10 @@ sends the forms with the CSRF header), so the rules live in one place.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from auction.cases import allocation as distribution
@@ -18,6 +20,7 @@ from auction.notifications import inbox as notifications_inbox
 from settlement.plans import LineView, PlanView
 from web.auth import optional_user
 from web.charts import Bar, waterfall
+from web.error_pages import sign_in_first
 from web.i18n import N_
 from web.params import path_id
 from web.rendering import render, translator
@@ -32,10 +35,6 @@ LINE_REASONS = {
     "revised_on_objection": N_("Revised by the court on an objection."),
 }
 SECURED_REASON = N_("Secured claim of rank %(rank)s: paid from its own property, in order of rank.")
-
-
-def sign_in_first(request: Request) -> Response:
-    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
 
 async def my_auctions(request: Request) -> Response:
@@ -95,6 +94,11 @@ async def plan_page(request: Request) -> Response:
         "bars": plan_bars(request, plan),
         "is_staff": user.role in (Role.COURT_STAFF, Role.ADMIN),
         "own_claims": [c.id for case in cases if case.case_id == plan.case_id for c in case.claims],
+        "deadline_ms": (
+            int(dt.datetime.fromisoformat(plan.objection_deadline).timestamp() * 1000)
+            if plan.objection_deadline
+            else None
+        ),
     }
     return render(request, "plan.html", context, current_user=user)
 

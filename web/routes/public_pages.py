@@ -18,7 +18,14 @@ from auction.lots.public import LotFilter, list_lots
 from web.i18n import N_
 from web.lookups import throttled_lookup
 from web.queries import LISTS, list_query
-from web.rendering import cached_for_the_crowd, form_data, render, translator
+from web.rendering import (
+    FormExpired,
+    cached_for_the_crowd,
+    expired_form_message,
+    form_data,
+    render,
+    translator,
+)
 from web.state import app_state
 
 RESULT_STATUSES = (LotStatus.SOLD, LotStatus.SETTLED, LotStatus.DEFAULTED, LotStatus.FAILED)
@@ -117,8 +124,16 @@ def render_disclosure(request: Request, status_code: int, **parts: Any) -> Respo
 async def lookup_form(request: Request) -> Response:
     """The parties' look-up as a form: the same throttle and the same answer for a wrong
     identity number as for a missing case, so the form reveals nothing the API does not."""
-    form = await form_data(request)
     _ = translator(request)
+    try:
+        form = await form_data(request)
+    except FormExpired as exc:
+        return render_disclosure(
+            request,
+            403,
+            lookup_error=expired_form_message(request),
+            case_number=exc.values.get("case_number", "")[:64],
+        )
     case_number = form.get("case_number", "")[:64]
     try:
         timeline = await throttled_lookup(request, case_number, form.get("id_number", "")[:18])

@@ -44,12 +44,14 @@ function bodyOf(form) {
   return body;
 }
 
+// The server's refusal in the page's language: by its code (never the API's English words).
 function showErrors(form, error) {
   const general = form.querySelector(".form-error");
-  if (general) general.textContent = error.message || error.code || "";
+  if (general) general.textContent = error.text || M.refusals[error.code] || M.refused;
   for (const [field, code] of Object.entries(error.fields || {})) {
     const slot = form.querySelector(`[data-error-for="${field.split(".").pop()}"]`);
-    const text = `${M.fields[field] || field} ${M.errors[code] || code}`;
+    const label = M.fields[field] || M.fields[field.split(".")[0]] || field;
+    const text = `${label} ${M.errors[code] || code}`;
     if (slot) slot.textContent = text;
     else if (general) general.textContent += ` · ${text}`;
   }
@@ -58,6 +60,8 @@ function showErrors(form, error) {
 async function submit(event) {
   event.preventDefault();
   const form = event.currentTarget;
+  // A consequential act (suspend, withdraw, default, pay out …) says what it does and waits for a yes.
+  if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
   for (const slot of form.querySelectorAll(".form-error, [data-error-for]")) slot.textContent = "";
   const button = form.querySelector("button[type=submit]");
   if (button) button.disabled = true;
@@ -72,7 +76,7 @@ async function submit(event) {
   try {
     response = await fetch(form.dataset.api, init);
   } catch {
-    showErrors(form, { message: M.network });
+    showErrors(form, { text: M.network });
     if (button) button.disabled = false;
     return;
   }
@@ -83,7 +87,7 @@ async function submit(event) {
     location.assign(next ? next.replace("{id}", data.id) : location.pathname + location.search);
     return;
   }
-  showErrors(form, data.error || { message: String(response.status) });
+  showErrors(form, data.error || { code: "" });
   if (button) button.disabled = false;
 }
 
@@ -106,4 +110,11 @@ for (const form of document.querySelectorAll("form[data-limits]")) {
   };
   form.addEventListener("input", update);
   update();
+}
+
+// A page whose state changes at a known moment (a plan's objection deadline) reloads then, so
+// it never offers what that moment ends or hides what it opens.
+for (const node of document.querySelectorAll("[data-reload-at-ms]")) {
+  const wait = Number(node.dataset.reloadAtMs) - Date.now();
+  if (wait > 0 && wait < 2 ** 31) setTimeout(() => location.reload(), wait + 500);
 }
