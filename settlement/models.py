@@ -104,6 +104,7 @@ class AllocationCost(Base):
     label: Mapped[str] = mapped_column(sa.String(200))
     amount: Mapped[int]
     allocated: Mapped[int]  # what the proceeds could cover of it
+    frozen: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class AllocationLine(Base):
@@ -137,6 +138,9 @@ class Objection(Base):
     creditor_user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(sa.Text)
     disputed_claim_ids: Mapped[list[int]] = mapped_column(
+        ARRAY(sa.BigInteger), default=list, server_default=sa.text("'{}'")
+    )
+    disputed_cost_ids: Mapped[list[int]] = mapped_column(
         ARRAY(sa.BigInteger), default=list, server_default=sa.text("'{}'")
     )
     status: Mapped[ObjectionStatus] = mapped_column(str_enum(ObjectionStatus), default=ObjectionStatus.OPEN)

@@ -174,6 +174,8 @@ class CostView(msgspec.Struct, frozen=True):
     label: str
     amount: int  # what the proceeds covered of it
     claimed: int
+    id: int = 0
+    frozen: bool = False  # disputed by an open objection
 
 
 class LineView(msgspec.Struct, frozen=True):
@@ -192,6 +194,7 @@ class ObjectionView(msgspec.Struct, frozen=True):
     status: str
     reason: str
     claim_ids: list[int]
+    cost_ids: list[int] = msgspec.field(default_factory=list)
 
 
 class PlanView(msgspec.Struct, frozen=True):
@@ -234,7 +237,7 @@ async def plan_view(session: AsyncSession, plan: AllocationPlan) -> PlanView:
         case_id=plan.case_id,
         status=plan.status.value,
         proceeds=plan.proceeds,
-        costs=[CostView(c.label, c.allocated, c.amount) for c in costs],
+        costs=[CostView(c.label, c.allocated, c.amount, c.id, c.frozen) for c in costs],
         enforcement_fee=plan.enforcement_fee,
         fee_base=plan.fee_base,
         lines=[
@@ -253,7 +256,10 @@ async def plan_view(session: AsyncSession, plan: AllocationPlan) -> PlanView:
         remainder_to_debtor=plan.remainder_to_debtor,
         objection_deadline=plan.objection_deadline.isoformat() if plan.objection_deadline else None,
         objections=[
-            ObjectionView(o.id, o.status.value, o.reason, list(o.disputed_claim_ids)) for o in objections
+            ObjectionView(
+                o.id, o.status.value, o.reason, list(o.disputed_claim_ids), list(o.disputed_cost_ids)
+            )
+            for o in objections
         ],
         phase=plan_phase(plan, utcnow()),
     )

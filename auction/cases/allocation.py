@@ -21,6 +21,7 @@ from core.display import cst_minutes, yuan
 from settlement import disbursement, objections, plans
 from settlement.enums import ObjectionStatus
 from settlement.models import AllocationPlan, Objection
+from settlement.objections import Revision
 from settlement.plans import PlanSummary, PlanView, ProceedsItem
 from settlement.waterfall import ClaimInput, CostItem
 
@@ -133,11 +134,18 @@ async def publish_plan(
 
 
 async def file_objection(
-    session: AsyncSession, user: User, plan_id: int, reason: str, claim_ids: list[int] | None
+    session: AsyncSession,
+    user: User,
+    plan_id: int,
+    reason: str,
+    claim_ids: list[int] | None,
+    cost_ids: list[int] | None = None,
 ) -> Objection:
     plan = await plans.get_plan(session, plan_id, lock=True)
     if not await is_creditor(session, user, plan.case_id):
         raise Forbidden("only a creditor of the case may object")
+    if claim_ids is None and cost_ids:  # only cost lines are disputed
+        claim_ids = []
     if claim_ids is None:  # by default, the objector's own lines
         claim_ids = list(
             await session.scalars(
@@ -145,7 +153,7 @@ async def file_objection(
             )
         )
     objection = await objections.file_objection(
-        session, plan, objector_user_id=user.id, reason=reason, claim_ids=claim_ids
+        session, plan, objector_user_id=user.id, reason=reason, claim_ids=claim_ids, cost_ids=cost_ids or ()
     )
     _timeline(session, plan.case_id, TimelineKind.OBJECTION_FILED, f"plan {plan.id}")
     await session.flush()
@@ -153,7 +161,7 @@ async def file_objection(
 
 
 async def resolve_objection(
-    session: AsyncSession, user: User, objection_id: int, decision: ObjectionStatus, revised: dict[int, int]
+    session: AsyncSession, user: User, objection_id: int, decision: ObjectionStatus, revised: Revision
 ) -> Objection:
     objection = await objections.get_objection(session, objection_id)
     plan = await plans.get_plan(session, objection.plan_id, lock=True)

@@ -408,3 +408,66 @@ async def test_a_case_sold_in_two_plans_pays_one_enforcement_fee_on_the_whole(
     assert (first["fee_base"], first["enforcement_fee"]) == (1_000_000 * YUAN, 12_400 * YUAN)
     assert (second["fee_base"], second["enforcement_fee"]) == (1_000_000 * YUAN, 10_000 * YUAN)
     assert first["enforcement_fee"] + second["enforcement_fee"] == 22_400 * YUAN  # not 24 800
+
+
+async def test_a_creditor_objects_to_a_cost_line_and_the_court_lowers_it(
+    api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession], scheduler: LotScheduler
+) -> None:
+    """Issue 21: creditors may object to the costs too; an upheld objection lowers the cost and
+    the debtor's remainder gets the difference, as for a claim's line."""
+    staff, case, _, creditor = await small_case(api, committed, scheduler)
+    plan = (
+        await api.post(
+            f"/api/v1/cases/{case['id']}/allocation-plans",
+            headers=staff.headers,
+            json={"costs": [{"label": "评估费", "amount": 5_000 * YUAN}]},
+        )
+    ).json()
+    cost_id = plan["costs"][0]["id"]
+    assert plan["costs"][0]["amount"] == 5_000 * YUAN and plan["phase"] == "draft"
+    await api.post(f"/api/v1/allocation-plans/{plan['id']}/publish", headers=staff.headers)
+    url = f"/api/v1/allocation-plans/{plan['id']}/objections"
+    wrong = await api.post(
+        url, headers=creditor.headers, json={"reason": "评估费过高", "cost_ids": [999_999]}
+    )
+    assert wrong.status_code == 422 and wrong.json()["error"]["fields"] == {"cost_ids": "not_in_plan"}
+    filed = await api.post(
+        url, headers=creditor.headers, json={"reason": "评估费过高", "cost_ids": [cost_id]}
+    )
+    assert (
+        filed.status_code == 201 and filed.json()["cost_ids"] == [cost_id] and filed.json()["claim_ids"] == []
+    )
+    frozen = (await api.get(f"/api/v1/allocation-plans/{plan['id']}", headers=staff.headers)).json()
+    assert frozen["costs"][0]["frozen"] is True and frozen["objections"][0]["cost_ids"] == [cost_id]
+    assert frozen["phase"] == "objection_period"
+    resolve = f"/api/v1/objections/{filed.json()['id']}/resolve"
+    above = await api.post(
+        resolve,
+        headers=staff.headers,
+        json={"decision": "upheld", "costs": [{"cost_id": cost_id, "allocated": 6_000 * YUAN}]},
+    )
+    assert above.status_code == 422 and above.json()["error"]["fields"] == {
+        f"costs.{cost_id}": "out_of_range"
+    }
+    upheld = await api.post(
+        resolve,
+        headers=staff.headers,
+        json={"decision": "upheld", "costs": [{"cost_id": cost_id, "allocated": 3_000 * YUAN}]},
+    )
+    assert upheld.status_code == 200, upheld.text
+    revised = (await api.get(f"/api/v1/allocation-plans/{plan['id']}", headers=staff.headers)).json()
+    assert revised["costs"][0]["amount"] == 3_000 * YUAN and revised["costs"][0]["frozen"] is False
+    assert revised["remainder_to_debtor"] == plan["remainder_to_debtor"] + 2_000 * YUAN
+    await asyncio.sleep(1.1)
+    over = (await api.get(f"/api/v1/allocation-plans/{plan['id']}", headers=staff.headers)).json()
+    assert over["phase"] == "awaiting_final"
+    page = await api.get(f"/plans/{plan['id']}", headers=creditor.headers)
+    assert 'data-phase="awaiting_final"' in page.text and 'id="objection-form"' not in page.text
+    assert "异议期已届满" in page.text
+    await api.post(f"/api/v1/allocation-plans/{plan['id']}/finalize", headers=staff.headers)
+    assert (
+        await api.post(f"/api/v1/allocation-plans/{plan['id']}/disburse", headers=staff.headers)
+    ).status_code == 200
+    async with committed() as session:
+        assert await ledger.balance(session, chart.case_escrow(case["id"])) == 0
+        assert await ledger.balance(session, chart.debtor(case["id"])) == 0

@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from auction.cases import allocation as distribution
 from settlement.enums import ObjectionStatus
+from settlement.objections import Revision
 from settlement.waterfall import CostItem
 from web.auth import require_user
 from web.jsonbody import Body, read_json, read_json_or
@@ -30,6 +31,7 @@ class PlanBody(Body):
 class ObjectionBody(Body):
     reason: str
     claim_ids: list[int] | None = None
+    cost_ids: list[int] | None = None  # cost lines disputed (extension)
 
 
 class RevisedLine(Body):
@@ -37,9 +39,15 @@ class RevisedLine(Body):
     allocated: int
 
 
+class RevisedCost(Body):
+    cost_id: int
+    allocated: int
+
+
 class ResolutionBody(Body):
     decision: ObjectionStatus
     lines: list[RevisedLine] = msgspec.field(default_factory=list)
+    costs: list[RevisedCost] = msgspec.field(default_factory=list)
 
 
 async def _plan_response(request: Request, plan_id: int, status_code: int = 200) -> Response:
@@ -77,13 +85,16 @@ async def object_to(request: Request) -> Response:
     body = await read_json(request, ObjectionBody)
     async with app_state(request).sessions.begin() as session:
         user = await require_user(request, session)
-        objection = await distribution.file_objection(session, user, plan_id, body.reason, body.claim_ids)
+        objection = await distribution.file_objection(
+            session, user, plan_id, body.reason, body.claim_ids, body.cost_ids
+        )
         return json_response(
             {
                 "id": objection.id,
                 "plan_id": plan_id,
                 "status": objection.status.value,
                 "claim_ids": list(objection.disputed_claim_ids),
+                "cost_ids": list(objection.disputed_cost_ids),
             },
             status_code=201,
         )
@@ -94,7 +105,10 @@ async def resolve(request: Request) -> Response:
     body = await read_json(request, ResolutionBody)
     async with app_state(request).sessions.begin() as session:
         user = await require_user(request, session)
-        revised = {line.claim_id: line.allocated for line in body.lines}
+        revised = Revision(
+            lines={line.claim_id: line.allocated for line in body.lines},
+            costs={cost.cost_id: cost.allocated for cost in body.costs},
+        )
         objection = await distribution.resolve_objection(session, user, objection_id, body.decision, revised)
         return json_response(
             {"id": objection.id, "status": objection.status.value, "plan_id": objection.plan_id}
