@@ -57,6 +57,9 @@ async def test_a_forbidden_page_keeps_the_visitors_header(
     header = refused.text.split("</header>")[0]
     assert username in header and 'action="/logout"' in header
     assert 'href="/login"' not in header and 'href="/signup"' not in header
+    # A plan of a case the visitor is no party to: a page too, not the API's JSON.
+    plan = await api.get("/plans/999999", headers=PAGE)
+    assert plan.status_code == 404 and "<h1>未找到</h1>" in plan.text and username in plan.text
 
 
 async def test_a_form_whose_csrf_cookie_is_gone_comes_back_filled_in(api: httpx.AsyncClient) -> None:
