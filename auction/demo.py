@@ -18,11 +18,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction.accounts import identity
 from auction.accounts import users as accounts
+from auction.disclosure.required_items import (
+    Contact,
+    Disclosure,
+    ReferenceMethod,
+    ReferencePrice,
+    to_stored,
+)
 from auction.enums import Category, DepositStatus, LotStatus, Role, SaleKind
 from auction.lots.codes import new_bidder_code
 from auction.models import Claim, Court, DishonestPerson, EnforcementCase, Lot, Property, Registration, User
 from auction.rules import Listing, profile_for, validate_listing
 from core.db import utcnow
+from core.display import china_day
 from core.money import YUAN
 from core.settings import Settings
 from settlement.enums import ClaimKind, DebtorKind
@@ -43,6 +51,8 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = (
     DemoAccount("court", "demo-pass-2026", Role.COURT_STAFF, "王法官"),
+    # The second pair of eyes: approves the terms the clerk drafted (art. 27).
+    DemoAccount("judge", "demo-pass-2026", Role.COURT_STAFF, "赵审判长"),
     DemoAccount("admin", "demo-pass-2026", Role.ADMIN, "平台管理员"),
     DemoAccount("bidder1", "demo-pass-2026", Role.BIDDER, "张伟", "33010619850312001"),
     DemoAccount("bidder2", "demo-pass-2026", Role.BIDDER, "李娜", "33010219900728002"),
@@ -363,11 +373,33 @@ async def _seed_lot(
         start_at=start,
         end_at=end,
         created_by=staff.id,
+        disclosure=to_stored(demo_disclosure(prop, now)),
+        # A database seeded before the demo had a judge relists its lots unapproved.
+        approved_by=users["judge"].id if "judge" in users else None,
+        approved_at=now if "judge" in users else None,
+        panel_decided_on=china_day(now) if "judge" in users else None,
     )
     session.add(lot)
     await session.flush()
     if index in LIVE_MINUTES:
         await _register_demo_bidders(session, lot, [users[name] for name in ("bidder1", "bidder2")], now)
+
+
+def demo_disclosure(prop: Property, now: dt.datetime) -> Disclosure:
+    """What the court discloses for a demo lot (each item the announcement must carry)."""
+    housing = prop.category is Category.REAL_ESTATE
+    return Disclosure(
+        instrument="(2025)浙0106民初1024号民事判决书",
+        reference_price=ReferencePrice(
+            ReferenceMethod.APPRAISAL if housing else ReferenceMethod.ONLINE_INQUIRY,
+            china_day(now) + dt.timedelta(days=300),
+        ),
+        encumbrances="已查封；抵押权人杭州银行，成交后由法院通知解除抵押及查封。" if housing else "已查封。",
+        occupancy="被执行人居住，无租赁，法院负责腾退交付。" if housing else "停放于法院指定停车场。",
+        taxes="过户产生的税费由买卖双方依照法律规定各自承担。",
+        defects="无已知瑕疵；按现状拍卖，可预约看样。",
+        contact=Contact("王法官", "0571-85550000"),
+    )
 
 
 async def _seed_dishonest(session: AsyncSession, settings: Settings, now: dt.datetime) -> None:

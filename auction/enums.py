@@ -106,3 +106,12 @@ class ClueStatus(enum.StrEnum):
     VERIFIED = "verified"
     USELESS = "useless"
     ACTED_ON = "acted_on"
+
+
+class PriorityRight(enum.StrEnum):
+    """The kind of a priority purchase right (art. 14 (6) asks for it)."""
+
+    CO_OWNER = "co_owner"  # 共有人
+    TENANT = "tenant"  # 承租人
+    SHAREHOLDER = "shareholder"  # 股东（有限责任公司股权）
+    OTHER = "other"

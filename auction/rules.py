@@ -38,6 +38,9 @@ class RuleProfile:
     extension: dt.timedelta  # soft close
     objection_period: dt.timedelta
     payment_simulator: bool
+    # The terms approved by a second staff member before publishing (art. 27); the sandbox lets
+    # one person try the whole flow.
+    terms_approval: bool
 
     def notice_period(self, round_: int, category: Category) -> dt.timedelta:
         key = (min(round_, 2), category in LONG_NOTICE_CATEGORIES)
@@ -58,6 +61,7 @@ SPC2016 = RuleProfile(
     extension=dt.timedelta(minutes=5),
     objection_period=dt.timedelta(days=15),
     payment_simulator=False,
+    terms_approval=True,
 )
 
 
@@ -77,6 +81,7 @@ def sandbox(extension_seconds: int, objection_seconds: int) -> RuleProfile:
         extension=dt.timedelta(seconds=extension_seconds),
         objection_period=dt.timedelta(seconds=objection_seconds),
         payment_simulator=True,
+        terms_approval=False,
     )
 
 

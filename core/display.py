@@ -26,3 +26,8 @@ def cst_minutes(moment: dt.datetime) -> str:
 def cst_seconds(moment: dt.datetime) -> str:
     """'YYYY-MM-DD HH:MM:SS' in China Standard Time, where a minute is not precise enough."""
     return moment.astimezone(CST).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def china_day(moment: dt.datetime) -> dt.date:
+    """The calendar day in China Standard Time (a notice period, a validity date, a decision)."""
+    return moment.astimezone(CST).date()

@@ -14,18 +14,20 @@ from web.bodies import read_limited
 T = TypeVar("T")
 MAX_BODY_BYTES = 64 * 1024
 
-_FIELD = re.compile(r"at `\$\.([A-Za-z_][A-Za-z0-9_]*)")
+_FIELD = re.compile(r"at `\$\.([A-Za-z_][A-Za-z0-9_.]*)")
 _MISSING = re.compile(r"missing required field `([^`]+)`")
 _UNKNOWN = re.compile(r"unknown field `([^`]+)`")
 
 
 def _fields_of(error: msgspec.ValidationError) -> dict[str, str]:
     text = str(error)
+    # Nested bodies name a field by its dotted path (`disclosure.taxes`), as PROTOCOL.md does.
+    parent = f"{match.group(1)}." if (match := _FIELD.search(text)) else ""
     if match := _MISSING.search(text):
-        return {match.group(1): "required"}
+        return {parent + match.group(1): "required"}
     if match := _UNKNOWN.search(text):
-        return {match.group(1): "unknown_field"}
-    field = match.group(1) if (match := _FIELD.search(text)) else "body"
+        return {parent + match.group(1): "unknown_field"}
+    field = parent[:-1] or "body"
     if "Expected" in text:
         return {field: "invalid_type"}
     return {field: "invalid_value"}

@@ -91,6 +91,20 @@ RULE_PROFILES: Mapping[str, str] = {
 }
 SALE_KINDS: Mapping[str, str] = {"auction": N_("Auction"), "fixed_price": N_("Fixed-price sale")}
 
+# How a reference price was set (法释〔2018〕15号), as the court console and the lot page name it.
+REFERENCE_METHODS: Mapping[str, str] = {
+    "agreement": N_("Agreement of the parties"),
+    "targeted_inquiry": N_("Targeted inquiry"),
+    "online_inquiry": N_("Online inquiry"),
+    "appraisal": N_("Appraisal by an appraiser"),
+}
+PRIORITY_RIGHTS: Mapping[str, str] = {
+    "co_owner": N_("Co-owner's priority right"),
+    "tenant": N_("Tenant's priority right"),
+    "shareholder": N_("Shareholder's priority right"),
+    "other": N_("Other statutory priority right"),
+}
+
 FIELDS: Mapping[str, str] = {
     "form": N_("Form"),
     "username": N_("Username"),
@@ -141,9 +155,29 @@ FIELDS: Mapping[str, str] = {
     "updated_since": N_("Updated since"),
     "user_id": N_("Account"),
     "name": N_("Name"),
+    "disclosure": N_("Disclosure"),
+    "disclosure.instrument": N_("Enforcement instrument"),
+    "disclosure.reference_price": N_("Reference price"),
+    "disclosure.reference_price.method": N_("How the reference price was set"),
+    "disclosure.reference_price.valid_until": N_("Reference price valid until"),
+    "disclosure.reference_price.document_id": N_("Reference price report"),
+    "disclosure.ownership": N_("Ownership"),
+    "disclosure.encumbrances": N_("Encumbrances"),
+    "disclosure.occupancy": N_("Occupancy and leases"),
+    "disclosure.taxes": N_("Taxes and who bears them"),
+    "disclosure.defects": N_("Known defects"),
+    "disclosure.contact": N_("Contact"),
+    "disclosure.contact.name": N_("Contact"),
+    "disclosure.contact.phone": N_("Contact's phone"),
+    "purchase_restriction": N_("Housing purchase limit"),
+    "decided_on": N_("Date of the panel's decision"),
+    "right": N_("Kind of right"),
 }
 FIELD_ERRORS: Mapping[str, str] = {
     "required": N_("is required"),
+    "expired": N_("has passed: a reference price is valid one year at most"),
+    "invalid_type": N_("has the wrong type"),
+    "unknown_field": N_("is not a field of this form"),
     "invalid_value": N_("is not a valid value"),
     "invalid_choice": N_("is not one of the choices"),
     "invalid_username": N_("must be 3–64 letters, digits, dots, dashes or underscores"),
@@ -227,6 +261,8 @@ ERRORS: Mapping[str, str] = {
     "no_proceeds": N_("There are no proceeds to allocate yet."),
     "case_closed": N_("This case is closed."),
     "lot_in_progress": N_("A lot of this property is in progress."),
+    "not_approved": N_("A second staff member must approve the terms before the lot is published."),
+    "same_person": N_("The clerk who drafted the terms cannot approve them."),
     # A bid's refusal codes (the bid_result message).
     "not_registered": N_("Register for this lot and pay the deposit first."),
     "not_live": N_("The lot is not open for bidding now."),
@@ -253,4 +289,6 @@ GLOBALS: Mapping[str, Mapping[str, str]] = {
     "case_status_labels": CASE_STATUSES,
     "timeline_labels": TIMELINE_KINDS,
     "sale_kind_labels": SALE_KINDS,
+    "reference_method_labels": REFERENCE_METHODS,
+    "priority_right_labels": PRIORITY_RIGHTS,
 }

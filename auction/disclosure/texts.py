@@ -7,8 +7,11 @@ stored announcement is what was published and is never edited.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from auction.disclosure.announcement_items import HolderLine, disclosure_lines_en, disclosure_lines_zh
+from auction.disclosure.required_items import from_stored
 from auction.enums import AnnouncementKind, Category, SaleKind
 from auction.models import Court, EnforcementCase, Lot, Property
 from auction.rules import RuleProfile
@@ -43,22 +46,20 @@ def _minutes(delta: dt.timedelta) -> str:
 
 
 def auction_notice(
-    court: Court, case: EnforcementCase, prop: Property, lot: Lot, profile: RuleProfile, priority_holders: int
+    court: Court,
+    case: EnforcementCase,
+    prop: Property,
+    lot: Lot,
+    profile: RuleProfile,
+    holders: Sequence[HolderLine],
 ) -> Notice:
     """The auction announcement with every disclosure docs/rules.md asks for."""
     round_zh, round_en = ROUND_ZH[lot.round], ROUND_EN[lot.round]
     extension = _minutes(profile.extension)
     ext_en = f"{int(profile.extension.total_seconds())} seconds"
-    priority_zh = (
-        f"本标的有 {priority_holders} 名经法院确认的优先购买权人，其可以与最高出价相同的价格优先竞买。"
-        if priority_holders
-        else "本标的暂无经法院确认的优先购买权人。"
-    )
-    priority_en = (
-        f"{priority_holders} holder(s) of a priority purchase right confirmed by the court may match the highest bid."
-        if priority_holders
-        else "No priority purchase right holder has been confirmed for this lot."
-    )
+    disclosure = from_stored(lot.disclosure)
+    disclosed_zh = disclosure_lines_zh(court, disclosure, holders, lot.purchase_restriction)
+    disclosed_en = disclosure_lines_en(court, disclosure, holders, lot.purchase_restriction)
     fixed_zh = (
         "变卖期间首次有效出价后开始 24 小时竞价期，价格只升不降。"
         if lot.sale_kind is SaleKind.FIXED_PRICE
@@ -76,7 +77,7 @@ def auction_notice(
             "本案执行法院工作人员、本标的前次拍卖的悔拍人不得竞买；不动产拍卖中，失信被执行人不得竞买。",
             f"出价：首次出价可等于起拍价，此后每次出价为当前价加加价幅度的整数倍；竞价结束前 {extension}内有出价的，"
             f"结束时间自该出价时起顺延 {extension}，不限次数。",
-            priority_zh,
+            *disclosed_zh,
             fixed_zh,
             f"竞价成功后保证金抵作价款，余款须于拍卖成交后 {lot.balance_deadline_days} 日内付清；悔拍的，保证金不予退还。"
             "未竞得者的保证金在竞价结束后即时解冻。",
@@ -97,7 +98,7 @@ def auction_notice(
             "persons on the dishonest persons list may not bid.",
             f"The first bid may equal the starting price; each later bid is the current price plus a whole multiple "
             f"of the increment. A bid in the last {ext_en} moves the end to {ext_en} after it, without limit.",
-            priority_en,
+            *disclosed_en,
             f"The winner's deposit is applied to the price; the balance is due within {lot.balance_deadline_days} "
             "days. A defaulting winner forfeits the deposit. Other deposits are released at the close.",
             "No commission is charged. The bid log is published as a hash chain anyone can verify.",

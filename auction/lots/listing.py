@@ -15,10 +15,19 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction.accounts.access import lot_for_staff, require_staff_of
+from auction.disclosure.announcement_items import HolderLine
 from auction.disclosure.notices import publish, records_of
+from auction.disclosure.required_items import (
+    NO_DISCLOSURE,
+    Disclosure,
+    from_stored,
+    malformed_items,
+    missing_items,
+    to_stored,
+)
 from auction.disclosure.texts import auction_notice, priority_holder_notice
-from auction.enums import LotStatus, SaleKind, TimelineKind
-from auction.errors import Conflict, ValidationFailed
+from auction.enums import LotStatus, PriorityRight, Role, SaleKind, TimelineKind
+from auction.errors import Conflict, Forbidden, ValidationFailed
 from auction.lots.transitions import add_timeline, transition
 from auction.models import (
     Announcement,
@@ -32,6 +41,7 @@ from auction.models import (
 )
 from auction.rules import Listing, PreviousRound, RuleProfile, validate_listing
 from core.db import utcnow
+from core.display import china_day
 from core.money import MAX_AMOUNT
 
 
@@ -45,6 +55,8 @@ class NewLot:
     start_at: dt.datetime
     end_at: dt.datetime
     balance_deadline_days: int = 10
+    disclosure: Disclosure = NO_DISCLOSURE
+    purchase_restriction: str | None = None
 
 
 # A lot in one of these has sold its property: the property cannot be listed again.
@@ -101,6 +113,7 @@ async def create_lot(session: AsyncSession, user: User, profile: RuleProfile, ne
         raise ValidationFailed(
             "the listing breaks the rules", fields={"balance_deadline_days": "out_of_range"}
         )
+    _check_disclosure_form(new.disclosure, new.purchase_restriction)
     busy = await session.scalar(
         sa.select(Lot.id).where(
             Lot.property_id == prop.id,
@@ -132,27 +145,85 @@ async def create_lot(session: AsyncSession, user: User, profile: RuleProfile, ne
         end_at=new.end_at,
         balance_deadline_days=new.balance_deadline_days,
         created_by=user.id,
+        disclosure=to_stored(new.disclosure),
+        purchase_restriction=_restriction(new.purchase_restriction),
     )
     session.add(lot)
     await session.flush()
     return lot
 
 
-async def publish_lot(session: AsyncSession, user: User, profile: RuleProfile, lot_id: int) -> Announcement:
-    """Announce a draft: the rules are checked again against the moment of publication."""
-    lot, case_id, court_id = await lot_for_staff(session, user, lot_id)
+def _restriction(text: str | None) -> str | None:
+    return text.strip() if text and text.strip() else None
+
+
+def _check_disclosure_form(disclosure: Disclosure, purchase_restriction: str | None) -> None:
+    if errors := malformed_items(disclosure, purchase_restriction):
+        raise ValidationFailed("the disclosure is malformed", fields=errors)
+
+
+def _require_draft(lot: Lot, action: str) -> None:
     if lot.status is not LotStatus.DRAFT:
-        raise Conflict(
-            f"only a draft can be published; this lot is {lot.status.value}", code="invalid_status"
-        )
+        raise Conflict(f"only a draft can be {action}; this lot is {lot.status.value}", code="invalid_status")
+
+
+async def set_disclosure(
+    session: AsyncSession, user: User, lot_id: int, disclosure: Disclosure, purchase_restriction: str | None
+) -> Lot:
+    """Replace a draft's disclosures (the announcement is built from them when it is published)."""
+    lot, _, _ = await lot_for_staff(session, user, lot_id)
+    _require_draft(lot, "edited")
+    _check_disclosure_form(disclosure, purchase_restriction)
+    lot.disclosure = to_stored(disclosure)
+    lot.purchase_restriction = _restriction(purchase_restriction)
+    await session.flush()
+    return lot
+
+
+async def approve_terms(
+    session: AsyncSession, user: User, lot_id: int, decided_on: dt.date | None = None
+) -> Lot:
+    """A second staff member of the court approves the draft's terms for the collegial panel
+    (art. 27): never the clerk who drafted them. Approving again changes nothing."""
+    lot, _, court_id = await lot_for_staff(session, user, lot_id)
+    if user.role is not Role.COURT_STAFF or user.court_id != court_id:
+        raise Forbidden("the terms are approved by staff of the court handling the case")
+    _require_draft(lot, "approved")  # a published lot's terms were decided: nothing to approve
+    if lot.created_by == user.id:
+        raise Forbidden("the clerk who drafted the terms cannot approve them", code="same_person")
+    if lot.approved_at is None:
+        lot.approved_by, lot.approved_at = user.id, utcnow()
+        lot.panel_decided_on = decided_on or china_day(lot.approved_at)
+        await session.flush()
+    return lot
+
+
+def _withdraw_approval(lot: Lot) -> None:
+    """Changed terms need a new decision."""
+    lot.approved_by = lot.approved_at = lot.panel_decided_on = None
+
+
+async def publish_lot(session: AsyncSession, user: User, profile: RuleProfile, lot_id: int) -> Announcement:
+    """Announce a draft: the rules are checked again against the moment of publication, every
+    disclosure must be there, and (under spc2016) the terms must have been approved."""
+    lot, case_id, court_id = await lot_for_staff(session, user, lot_id)
+    _require_draft(lot, "published")
     court, case, prop = await records_of(session, lot)
     _, previous = await previous_round(session, prop.id)
     new = NewLot(prop.id, lot.round, lot.starting_price, lot.increment, lot.deposit, lot.start_at, lot.end_at)
-    errors = validate_listing(profile, _listing(new, prop, previous), utcnow())
+    now = utcnow()
+    errors = validate_listing(profile, _listing(new, prop, previous), now)
+    errors.update(missing_items(from_stored(lot.disclosure), china_day(now)))
     if errors:
-        raise ValidationFailed("the listing no longer meets the rules", fields=errors)
-    holders = list(await session.scalars(sa.select(PriorityHolder).where(PriorityHolder.lot_id == lot.id)))
-    notice = auction_notice(court, case, prop, lot, profile, len(holders))
+        raise ValidationFailed("the listing does not meet the rules", fields=errors)
+    if profile.terms_approval and lot.approved_at is None:
+        raise Conflict("a second staff member must approve the terms first", code="not_approved")
+    holders = list(
+        await session.scalars(
+            sa.select(PriorityHolder).where(PriorityHolder.lot_id == lot.id).order_by(PriorityHolder.rank)
+        )
+    )
+    notice = auction_notice(court, case, prop, lot, profile, await holder_lines(session, holders))
     announcement = await publish(session, notice, court_id=court_id, case_id=case_id, lot_id=lot.id)
     for holder in holders:
         await publish(
@@ -165,6 +236,12 @@ async def publish_lot(session: AsyncSession, user: User, profile: RuleProfile, l
     await transition(session, lot, LotStatus.ANNOUNCED, actor_user_id=user.id)
     await add_timeline(session, lot, TimelineKind.ANNOUNCED, notice.title_zh)
     return announcement
+
+
+async def holder_lines(session: AsyncSession, holders: list[PriorityHolder]) -> list[HolderLine]:
+    query = sa.select(User.id, User.real_name).where(User.id.in_([h.user_id for h in holders]))
+    names = {user_id: name for user_id, name in await session.execute(query)}
+    return [HolderLine(names.get(h.user_id, ""), h.rank, h.right) for h in holders]
 
 
 async def delete_draft(session: AsyncSession, user: User, lot_id: int) -> None:
@@ -181,7 +258,12 @@ async def delete_draft(session: AsyncSession, user: User, lot_id: int) -> None:
 
 
 async def add_priority_holder(
-    session: AsyncSession, user: User, lot_id: int, holder_id: int, rank: int
+    session: AsyncSession,
+    user: User,
+    lot_id: int,
+    holder_id: int,
+    rank: int,
+    right: PriorityRight = PriorityRight.OTHER,
 ) -> PriorityHolder:
     lot, _, _ = await lot_for_staff(session, user, lot_id)
     if lot.status not in (LotStatus.DRAFT, LotStatus.ANNOUNCED):
@@ -196,8 +278,10 @@ async def add_priority_holder(
         )
     ):
         raise Conflict("this user already holds a priority right on the lot", code="already_confirmed")
-    holder = PriorityHolder(lot_id=lot.id, user_id=holder_id, rank=rank)
+    holder = PriorityHolder(lot_id=lot.id, user_id=holder_id, rank=rank, right=right)
     session.add(holder)
+    if lot.status is LotStatus.DRAFT:
+        _withdraw_approval(lot)  # the priority holders are part of the approved terms
     # A holder who registered before the confirmation bids with the priority rank from now on.
     await session.execute(
         sa.update(Registration)
@@ -233,6 +317,15 @@ async def next_round(session: AsyncSession, user: User, profile: RuleProfile, lo
     deposit_ratio = lot.deposit * 10_000 // lot.starting_price
     deposit = max(price * deposit_ratio // 10_000, -(-price * profile.deposit_min_bp // 10_000), 1)
     new = NewLot(
-        prop.id, next_number, price, lot.increment, deposit, start, start + period, lot.balance_deadline_days
+        prop.id,
+        next_number,
+        price,
+        lot.increment,
+        deposit,
+        start,
+        start + period,
+        lot.balance_deadline_days,
+        from_stored(lot.disclosure),  # the same property: the court revises what changed
+        lot.purchase_restriction,
     )
     return await create_lot(session, user, profile, new)

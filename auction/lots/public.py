@@ -13,7 +13,9 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from auction.disclosure.announcement_items import NATIONAL_HOTLINE
 from auction.disclosure.announcements import PUBLIC_KINDS
+from auction.disclosure.required_items import NO_DISCLOSURE, Disclosure, from_stored
 from auction.enums import Category, LotStatus
 from auction.errors import NotFound
 from auction.lots.bid_log import PublicBid, public_bids
@@ -25,9 +27,11 @@ from auction.models import (
     EnforcementCase,
     Lot,
     LotTransition,
+    PriorityHolder,
     Property,
     PropertyFile,
     Registration,
+    User,
 )
 from bidding_engine.engine import BiddingEngine
 from core.db import like_pattern
@@ -153,6 +157,14 @@ class FileRef(msgspec.Struct, frozen=True):
     url: str
 
 
+class PublicHolder(msgspec.Struct, frozen=True):
+    """A confirmed priority holder as the announcement names them (art. 14 (6))."""
+
+    name: str
+    rank: int
+    right: str
+
+
 class LotDetail(LotSummary, frozen=True, kw_only=True):
     """A lot with its live part: price, leader and end from the engine while it holds the lot,
     from the record after."""
@@ -167,6 +179,11 @@ class LotDetail(LotSummary, frozen=True, kw_only=True):
     # Why the lot is in its status, as the court gave it (a suspension's or withdrawal's reason).
     status_reason: str = ""
     remaining_ms: int | None = None  # suspended in the engine: the time left when it resumes
+    # What the announcement discloses (arts. 13–15), as the court entered it.
+    disclosure: Disclosure = NO_DISCLOSURE
+    purchase_restriction: str | None = None
+    priority_holders: list[PublicHolder] = msgspec.field(default_factory=list)
+    supervision_phone: str = NATIONAL_HOTLINE
 
     @property
     def photos(self) -> list[FileRef]:
@@ -210,11 +227,22 @@ async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) 
     files = await session.scalars(
         sa.select(PropertyFile).where(PropertyFile.property_id == prop.id).order_by(PropertyFile.id)
     )
+    holders = await session.execute(
+        sa.select(User.real_name, PriorityHolder.rank, PriorityHolder.right)
+        .join(User, User.id == PriorityHolder.user_id)
+        .where(PriorityHolder.lot_id == lot.id)
+        .order_by(PriorityHolder.rank)
+    )
+    supervision = await session.scalar(sa.select(Court.supervision_phone).where(Court.code == row.court_code))
     return LotDetail(
         **fields,  # type: ignore[arg-type]
         description=prop.description,
         registrants=row.registrants,
         status_reason=row.status_reason or "",
+        disclosure=from_stored(lot.disclosure),
+        purchase_restriction=lot.purchase_restriction,
+        priority_holders=[PublicHolder(name, rank, right.value) for name, rank, right in holders],
+        supervision_phone=supervision or NATIONAL_HOTLINE,
         files=[
             FileRef(f.kind.value, f.original_name, f.content_type, f"/files/{f.stored_name}") for f in files
         ],

@@ -18,6 +18,8 @@ class Court(Base):
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     province: Mapped[str | None] = mapped_column(sa.String(50))
+    # Named in every announcement (art. 14 (10)); the national hotline 12368 where it is not set.
+    supervision_phone: Mapped[str | None] = mapped_column(sa.String(40))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
-from auction.enums import DepositStatus, LotStatus, SaleKind
+from auction.enums import DepositStatus, LotStatus, PriorityRight, SaleKind
 from bidding_engine.results import BidKind
 from core.db import Base, str_enum, utcnow
 
@@ -54,6 +56,14 @@ class Lot(Base):
     created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None]
+    # The announcement's disclosures (auction.disclosure.required_items), as given by the court.
+    disclosure: Mapped[dict[str, Any] | None] = mapped_column(postgresql.JSONB)
+    # A residential lot under a local housing purchase limit: the rule's text (法释〔2021〕18号).
+    purchase_restriction: Mapped[str | None] = mapped_column(sa.Text)
+    # The terms approved by a second staff member for the collegial panel (art. 27).
+    approved_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_at: Mapped[dt.datetime | None]
+    panel_decided_on: Mapped[dt.date | None]
 
 
 class LotTransition(Base):
@@ -83,6 +93,7 @@ class PriorityHolder(Base):
     lot_id: Mapped[int] = mapped_column(sa.ForeignKey("lots.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     rank: Mapped[int] = mapped_column(sa.SmallInteger)
+    right: Mapped[PriorityRight] = mapped_column(str_enum(PriorityRight), default=PriorityRight.OTHER)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Dialog, Page
 from auction.demo import DEMO_ACCOUNTS
 from tests.e2e.conftest import Server
 from tests.e2e.test_two_workers import token
+from tests.lawful import FULL_DISCLOSURE
 
 
 def sign_in(page: Page, server: Server, username: str, target: str, language: str = "zh") -> None:
@@ -56,6 +57,7 @@ def short_lot(server: Server, bidder: str, *, seconds: int) -> tuple[int, int]:
             "deposit": 7_000_000,
             "start_at": start.isoformat(),
             "end_at": (start + dt.timedelta(seconds=seconds)).isoformat(),
+            "disclosure": FULL_DISCLOSURE,
         },
     ).json()
     assert httpx.post(f"{url}/lots/{lot['id']}/publish", headers=court).status_code == 200

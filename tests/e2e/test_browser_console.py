@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.browser import answer_confirmations, short_lot, sign_in, wait_for_status
 from tests.e2e.conftest import ARTIFACTS, Server, start_server
@@ -34,6 +34,20 @@ def tiny_png() -> bytes:
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00\x8b\x1a\x1a")
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def fill_disclosure(form: Locator) -> None:
+    """What the announcement must disclose, typed into the console's fields."""
+    form.locator("[name='disclosure.instrument']").fill("(2025)浙0106民初1234号民事判决书")
+    form.locator("[name='disclosure.reference_price.method']").select_option("appraisal")
+    valid_until = dt.datetime.now(CST).date() + dt.timedelta(days=200)
+    form.locator("[name='disclosure.reference_price.valid_until']").fill(valid_until.isoformat())
+    form.locator("[name='disclosure.encumbrances']").fill("抵押权人杭州银行，成交后解除")
+    form.locator("[name='disclosure.occupancy']").fill("空置，无租赁")
+    form.locator("[name='disclosure.taxes']").fill("买卖双方各自承担")
+    form.locator("[name='disclosure.defects']").fill("无已知瑕疵")
+    form.locator("[name='disclosure.contact.name']").fill("王法官")
+    form.locator("[name='disclosure.contact.phone']").fill("0571-88880000")
 
 
 def test_court_staff_lists_publishes_and_monitors_a_lot(
@@ -76,9 +90,11 @@ def test_court_staff_lists_publishes_and_monitors_a_lot(
     form.locator("[name=deposit]").fill("100000")
     form.locator("[name=start_at]").fill(cst_input(start))
     form.locator("[name=end_at]").fill(cst_input(start + dt.timedelta(minutes=30)))
+    fill_disclosure(form)
     form.locator("button[type=submit]").click()
     expect(form.locator("[data-error-for=starting_price]")).to_contain_text("70 % of the appraisal")
     assert form.locator("[name=increment]").input_value() == "5000"
+    assert form.locator("[name='disclosure.taxes']").input_value() == "买卖双方各自承担"
 
     form.locator("[name=starting_price]").fill("800000")
     start = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=6)  # a start still ahead on a slow machine
@@ -208,6 +224,107 @@ def test_a_creditor_reads_the_plan_objects_and_the_court_pays_out(
     court.click("#plan-disburse")
     expect(court.locator("#plan-status")).to_have_attribute("data-status", "disbursed", timeout=5000)
     court.screenshot(path=str(ARTIFACTS / "plan-court-zh.png"), full_page=True)
+
+
+def test_a_second_staff_member_approves_the_terms_and_the_full_announcement_is_published(
+    embedded_server: Server, new_page: Callable[..., Page]
+) -> None:
+    """The clerk drafts; publishing names what is missing; the clerk fills the disclosures; the
+    judge (a second staff member) approves; the announcement carries every item."""
+    server = embedded_server
+    court = {"Authorization": f"Bearer {token(server, 'court')}"}
+    url = server.base_url + "/api/v1"
+    case = httpx.post(
+        f"{url}/cases",
+        headers=court,
+        json={
+            "case_number": f"(2026)浙0106执{uuid.uuid4().int % 10_000}号",
+            "debtor": {"name": "孙立", "kind": "natural"},
+        },
+    ).json()
+    prop = httpx.post(
+        f"{url}/properties",
+        headers=court,
+        json={
+            "case_id": case["id"],
+            "title": "拱墅区商铺一间",
+            "category": "real_estate",
+            "appraised_value": 2_000_000,
+        },
+    ).json()
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    lot = httpx.post(
+        f"{url}/lots",
+        headers=court,
+        json={
+            "property_id": prop["id"],
+            "round": 1,
+            "starting_price": 1_400_000,
+            "increment": 10_000,
+            "deposit": 140_000,
+            "start_at": start.isoformat(),
+            "end_at": (start + dt.timedelta(hours=1)).isoformat(),
+        },
+    ).json()
+    case_page = f"/court/cases/{case['id']}"
+
+    clerk = new_page("en-US")
+    sign_in(clerk, server, "court", case_page, "en")
+    # The drafter is offered no approval of their own terms.
+    row = clerk.locator(f"tr[data-lot-id='{lot['id']}']")
+    expect(row.locator("button.approve")).to_have_count(0)
+    row.locator("button.publish").click()
+    refusal = row.locator("form:has(button.publish) .form-error")
+    expect(refusal).to_contain_text("Enforcement instrument is required")
+    expect(refusal).to_contain_text("Contact's phone is required")
+    editor = clerk.locator(".draft-disclosure form.disclosure-form")
+    clerk.locator(".draft-disclosure summary").click()
+    fill_disclosure(editor)
+    editor.locator("[name=purchase_restriction]").fill("杭州市限购：本市户籍家庭限购两套")
+    with clerk.expect_navigation():
+        editor.locator("button[type=submit]").click()
+
+    judge = new_page()
+    sign_in(judge, server, "judge", case_page, "zh")
+    asked = answer_confirmations(judge)
+    with judge.expect_navigation():
+        judge.locator(f"tr[data-lot-id='{lot['id']}'] button.approve").click()
+    expect(judge.locator(f"tr[data-lot-id='{lot['id']}'] .approved")).to_contain_text("已于")
+    assert len(asked.asked) == 1
+
+    clerk.reload()
+    expect(row.locator(".approved")).to_be_visible()
+    with clerk.expect_navigation():
+        row.locator("button.publish").click()
+    expect(row.locator("a.monitor")).to_be_visible()
+
+    # The lot page and its announcement, in Chinese, carry every disclosure.
+    judge.goto(f"{server.base_url}/lots/{lot['id']}")
+    disclosure = judge.locator("#disclosure")
+    for item in (
+        "执行依据",
+        "委托评估",
+        "抵押权人杭州银行",
+        "空置",
+        "买卖双方各自承担",
+        "无已知瑕疵",
+        "王法官",
+        "12368",
+    ):
+        expect(disclosure).to_contain_text(item)
+    expect(judge.locator("#purchase-restriction")).to_contain_text("限购两套")
+    judge.locator("a[href^='/announcements/']").first.click()
+    body = judge.locator("article")
+    for item in (
+        "执行依据：(2025)浙0106民初1234号民事判决书",
+        "参考价确定方式：委托评估",
+        "税费及承担方式：买卖双方各自承担",
+        "联系人：王法官",
+        "监督电话：12368",
+        "限购两套",
+        "特别提示",
+    ):
+        expect(body).to_contain_text(item)
 
 
 def test_the_court_records_a_default_and_publishes_the_next_round(

@@ -9,9 +9,10 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from auction.disclosure.announcement_items import HolderLine
 from auction.disclosure.notices import records_of
 from auction.disclosure.texts import auction_notice, status_notice
-from auction.enums import AnnouncementKind, LotStatus, Role
+from auction.enums import AnnouncementKind, LotStatus, PriorityRight, Role
 from auction.lots.control import control_lot
 from auction.lots.lifecycle import LotScheduler, close_due_lots, open_due_lots
 from auction.models import Announcement, Court, Lot, Property
@@ -94,7 +95,7 @@ async def test_the_longest_titles_a_listing_accepts_make_every_notice(
         court, case, prop = await records_of(session, lot)
         # The titles the other notices build, at their longest, are stored whole too.
         for notice in (
-            auction_notice(court, case, prop, lot, PROFILE, 2),
+            auction_notice(court, case, prop, lot, PROFILE, [HolderLine("甲", 1, PriorityRight.TENANT)] * 2),
             status_notice(AnnouncementKind.SUSPENSION, court, prop, "原" * 500),
         ):
             session.add(

@@ -13,7 +13,8 @@ from auction.enums import Role
 from auction.lots.payments import sign
 from core.settings import Settings
 from tests.integration.conftest import api_client
-from tests.integration.test_workflows import Actor, actor, court_and_staff, listed_lot
+from tests.integration.test_workflows import Actor, actor, approve, court_and_staff, listed_lot
+from tests.lawful import FULL_DISCLOSURE
 
 SECRET = "webhook-test-secret"
 
@@ -40,7 +41,7 @@ def signed(body: dict, *, secret: str = SECRET, at: float | None = None) -> tupl
 async def test_webhook_confirms_once_and_refuses_forgeries(
     webhook_api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession]
 ) -> None:
-    _, staff = await court_and_staff(webhook_api, committed)
+    court_code, staff = await court_and_staff(webhook_api, committed)
     bidder = await actor(webhook_api, committed, Role.BIDDER)
     # spc2016: a lot starting in 16 days (movables need 15) and lasting a day.
     import datetime as dt
@@ -72,9 +73,11 @@ async def test_webhook_confirms_once_and_refuses_forgeries(
                 "deposit": 70_000,
                 "start_at": (now + dt.timedelta(days=16)).isoformat(),
                 "end_at": (now + dt.timedelta(days=17)).isoformat(),
+                "disclosure": FULL_DISCLOSURE,
             },
         )
     ).json()
+    await approve(webhook_api, committed, court_code, lot["id"])
     assert (
         await webhook_api.post(f"/api/v1/lots/{lot['id']}/publish", headers=staff.headers)
     ).status_code == 200
@@ -126,6 +129,8 @@ ALLOWED = {
     "POST /properties": {"staff", "admin"},
     "POST /lots": {"staff", "admin"},
     "POST /lots/{lot}/publish": {"staff", "admin"},
+    "POST /lots/{lot}/approve": {"staff"},
+    "PUT /lots/{lot}/disclosure": {"staff", "admin"},
     "DELETE /lots/{lot}": {"staff", "admin"},
     "POST /lots/{lot}/priority-holders": {"staff", "admin"},
     "POST /lots/{lot}/suspend": {"staff", "admin"},
@@ -185,6 +190,7 @@ BODIES = {
         "end_at": "2030-01-02T00:00:00+08:00",
     },
     "POST /lots/{lot}/priority-holders": {"user_id": "{bidder}", "rank": 1},
+    "PUT /lots/{lot}/disclosure": {"disclosure": {}},
     "POST /lots/{lot}/bids": {"amount": 700_000, "client_bid_id": "matrix"},
     "PUT /lots/{lot}/proxy": {"max_amount": 800_000},
     "POST /cases/{case}/measures": {"description": "查封"},
@@ -268,7 +274,7 @@ async def test_a_deposit_paid_after_the_close_is_recorded_and_refunded(
     from auction.models import Lot, Payment
     from settlement import chart, ledger
 
-    _, staff = await court_and_staff(webhook_api, committed)
+    court_code, staff = await court_and_staff(webhook_api, committed)
     bidder = await actor(webhook_api, committed, Role.BIDDER)
     now = dt.datetime.now(dt.UTC)
     case = (
@@ -297,9 +303,11 @@ async def test_a_deposit_paid_after_the_close_is_recorded_and_refunded(
                 "deposit": 70_000,
                 "start_at": (now + dt.timedelta(days=16)).isoformat(),
                 "end_at": (now + dt.timedelta(days=17)).isoformat(),
+                "disclosure": FULL_DISCLOSURE,
             },
         )
     ).json()
+    await approve(webhook_api, committed, court_code, lot["id"])
     await webhook_api.post(f"/api/v1/lots/{lot['id']}/publish", headers=staff.headers)
     registration = (
         await webhook_api.post(f"/api/v1/lots/{lot['id']}/registrations", headers=bidder.headers)

@@ -23,6 +23,7 @@ from settlement import chart, ledger
 from settlement.chart import case_forfeits
 from tests.conftest import TEST_SECRET
 from tests.integration.conftest import advance_clock
+from tests.lawful import FULL_DISCLOSURE
 
 PASSWORD = "a-long-pass-9"
 _numbers = itertools.count(100)
@@ -64,6 +65,16 @@ async def court_and_staff(
     async with sessions.begin() as session:
         await accounts.create_court(session, code=code, name=f"测试人民法院{code}")
     return code, await actor(api, sessions, Role.COURT_STAFF, code)
+
+
+async def approve(
+    api: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession], court_code: str, lot_id: int
+) -> dict:
+    """The terms approved by a second staff member of the court (required under spc2016)."""
+    second = await actor(api, sessions, Role.COURT_STAFF, court_code)
+    approved = await api.post(f"/api/v1/lots/{lot_id}/approve", headers=second.headers)
+    assert approved.status_code == 200, approved.text
+    return dict(approved.json())
 
 
 def iso(moment: dt.datetime) -> str:
@@ -135,6 +146,7 @@ def round_one(property_id: int, starts_in: dt.timedelta) -> dict:
         "deposit": 70_000,
         "start_at": iso(start),
         "end_at": iso(start + dt.timedelta(days=1)),
+        "disclosure": FULL_DISCLOSURE,
     }
 
 
@@ -153,6 +165,7 @@ async def new_lot(
             "deposit": price // 10,
             "start_at": iso(now + dt.timedelta(seconds=1)),
             "end_at": iso(now + dt.timedelta(minutes=10)),
+            "disclosure": FULL_DISCLOSURE,
         },
     )
     assert lot.status_code == 201, lot.text

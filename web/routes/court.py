@@ -11,7 +11,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from auction.cases import registry as cases
-from auction.enums import Category
+from auction.disclosure.required_items import NO_DISCLOSURE, Disclosure
+from auction.enums import Category, PriorityRight
 from auction.lots import after_sale
 from auction.lots import control as lot_control
 from auction.lots import listing as lots
@@ -64,11 +65,23 @@ class LotBody(Body):
     start_at: dt.datetime
     end_at: dt.datetime
     balance_deadline_days: int = 10
+    disclosure: Disclosure = NO_DISCLOSURE
+    purchase_restriction: str | None = None
+
+
+class DisclosureBody(Body):
+    disclosure: Disclosure
+    purchase_restriction: str | None = None
+
+
+class ApprovalBody(Body):
+    decided_on: dt.date | None = None  # the collegial panel's decision; today when not given
 
 
 class PriorityHolderBody(Body):
     user_id: int
     rank: int
+    right: PriorityRight = PriorityRight.OTHER
 
 
 class ReasonBody(Body):
@@ -128,6 +141,17 @@ def lot_json(lot: Lot) -> dict[str, Any]:
         "end_at": lot.end_at.isoformat(),
         "balance_deadline_days": lot.balance_deadline_days,
         "previous_lot_id": lot.previous_lot_id,
+        "disclosure": lot.disclosure or {},
+        "purchase_restriction": lot.purchase_restriction,
+        **approval_json(lot),
+    }
+
+
+def approval_json(lot: Lot) -> dict[str, Any]:
+    return {
+        "approved_by": lot.approved_by,
+        "approved_at": lot.approved_at.isoformat() if lot.approved_at else None,
+        "panel_decided_on": lot.panel_decided_on.isoformat() if lot.panel_decided_on else None,
     }
 
 
@@ -184,6 +208,8 @@ async def create_lot(request: Request) -> Response:
             body.start_at,
             body.end_at,
             body.balance_deadline_days,
+            body.disclosure,
+            body.purchase_restriction,
         )
         lot = await lots.create_lot(session, user, state.profile, new)
         return json_response(lot_json(lot), status_code=201)
@@ -196,6 +222,24 @@ async def publish_lot(request: Request) -> Response:
         user = await require_user(request, session)
         announcement = await lots.publish_lot(session, user, state.profile, lot_id)
         return json_response({"status": "announced", "announcement_id": announcement.id})
+
+
+async def set_disclosure(request: Request) -> Response:
+    lot_id = path_id(request, "lot_id")
+    body = await read_json(request, DisclosureBody)
+    async with app_state(request).sessions.begin() as session:
+        user = await require_user(request, session)
+        lot = await lots.set_disclosure(session, user, lot_id, body.disclosure, body.purchase_restriction)
+        return json_response(lot_json(lot))
+
+
+async def approve_terms(request: Request) -> Response:
+    lot_id = path_id(request, "lot_id")
+    body = await read_json_or(request, ApprovalBody, ApprovalBody())
+    async with app_state(request).sessions.begin() as session:
+        user = await require_user(request, session)
+        lot = await lots.approve_terms(session, user, lot_id, body.decided_on)
+        return json_response(approval_json(lot))
 
 
 async def delete_draft(request: Request) -> Response:
@@ -212,9 +256,15 @@ async def add_priority_holder(request: Request) -> Response:
     body = await read_json(request, PriorityHolderBody)
     async with app_state(request).sessions.begin() as session:
         user = await require_user(request, session)
-        holder = await lots.add_priority_holder(session, user, lot_id, body.user_id, body.rank)
+        holder = await lots.add_priority_holder(session, user, lot_id, body.user_id, body.rank, body.right)
         return json_response(
-            {"id": holder.id, "lot_id": lot_id, "user_id": holder.user_id, "rank": holder.rank},
+            {
+                "id": holder.id,
+                "lot_id": lot_id,
+                "user_id": holder.user_id,
+                "rank": holder.rank,
+                "right": holder.right.value,
+            },
             status_code=201,
         )
 
@@ -268,6 +318,8 @@ routes = [
     Route("/api/v1/lots", create_lot, methods=["POST"]),
     Route("/api/v1/lots/{lot_id}", delete_draft, methods=["DELETE"]),
     Route("/api/v1/lots/{lot_id}/publish", publish_lot, methods=["POST"]),
+    Route("/api/v1/lots/{lot_id}/disclosure", set_disclosure, methods=["PUT"]),
+    Route("/api/v1/lots/{lot_id}/approve", approve_terms, methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/priority-holders", add_priority_holder, methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/suspend", control("suspend"), methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/resume", control("resume"), methods=["POST"]),

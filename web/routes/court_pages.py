@@ -18,7 +18,7 @@ from auction.models import User
 from web.auth import optional_user
 from web.error_pages import sign_in_first
 from web.formatting import CST
-from web.labels import CATEGORIES, CLAIM_KINDS
+from web.labels import CATEGORIES, CLAIM_KINDS, REFERENCE_METHODS
 from web.params import path_id
 from web.rendering import render
 from web.state import app_state
@@ -75,6 +75,8 @@ async def case_page(request: Request) -> Response:
             "deposit_min_bp": profile.deposit_min_bp,
             "deposit_max_bp": profile.deposit_max_bp,
         },
+        "reference_methods": list(REFERENCE_METHODS.items()),
+        "terms_approval": profile.terms_approval,
         "suggested_start": local_input(start),
         "suggested_end": local_input(end),
     }

@@ -49,7 +49,8 @@ function showErrors(form, error) {
   const general = form.querySelector(".form-error");
   if (general) general.textContent = error.text || M.refusals[error.code] || M.refused;
   for (const [field, code] of Object.entries(error.fields || {})) {
-    const slot = form.querySelector(`[data-error-for="${field.split(".").pop()}"]`);
+    const slot =
+      form.querySelector(`[data-error-for="${field}"]`) || form.querySelector(`[data-error-for="${field.split(".").pop()}"]`);
     const label = M.fields[field] || M.fields[field.split(".")[0]] || field;
     const text = `${label} ${M.errors[code] || code}`;
     if (slot) slot.textContent = text;
