@@ -82,6 +82,7 @@ class TimelineKind(enum.StrEnum):
     ALLOCATION_FINAL = "allocation_final"
     DISTRIBUTED = "distributed"
     CLOSED = "closed"
+    BIDDER_BARRED = "bidder_barred"  # a registered bidder found barred (art. 34)
 
 
 class FileKind(enum.StrEnum):
@@ -115,3 +116,22 @@ class PriorityRight(enum.StrEnum):
     TENANT = "tenant"  # 承租人
     SHAREHOLDER = "shareholder"  # 股东（有限责任公司股权）
     OTHER = "other"
+
+
+class BarRelation(enum.StrEnum):
+    """Why a person is barred from a lot (the Provisions art. 34)."""
+
+    COURT_STAFF = "court_staff"
+    PLATFORM_STAFF = "platform_staff"
+    APPRAISER = "appraiser"
+    AGENCY = "agency"
+    RELATIVE = "relative"
+    OTHER = "other"
+
+
+class RestrictedRole(enum.StrEnum):
+    """Whom a consumption-restriction entry restricts."""
+
+    SUBJECT = "subject"  # the debtor itself
+    LEGAL_REPRESENTATIVE = "legal_representative"  # of a company debtor
+    ACTUAL_CONTROLLER = "actual_controller"  # of a company debtor

@@ -197,6 +197,10 @@ def _check_times(profile: RuleProfile, listing: Listing, now: dt.datetime) -> di
     return errors
 
 
+# Real estate and vehicles are refused to persons on the dishonest or consumption-restriction list.
+LIST_BARRED_CATEGORIES = frozenset({Category.REAL_ESTATE, Category.VEHICLE})
+
+
 @dataclass(frozen=True, slots=True)
 class Applicant:
     """What registration needs to know about a would-be bidder and the lot."""
@@ -208,6 +212,10 @@ class Applicant:
     on_dishonest_list: bool
     category: Category
     lot_open_for_registration: bool
+    # The identity is barred for the lot or its court, or is the court's staff or the platform's
+    # operator under another account (art. 34).
+    conflict_of_interest: bool = False
+    on_consumption_restriction_list: bool = False
 
 
 def registration_refusal(applicant: Applicant) -> str | None:
@@ -220,8 +228,13 @@ def registration_refusal(applicant: Applicant) -> str | None:
         return "real_name_required"
     if applicant.is_staff_of_handling_court:
         return "court_staff"
+    if applicant.conflict_of_interest:
+        return "conflict_of_interest"
     if applicant.defaulted_on_this_property:
         return "defaulted_buyer"
-    if applicant.on_dishonest_list and applicant.category is Category.REAL_ESTATE:
-        return "dishonest_person"
+    if applicant.category in LIST_BARRED_CATEGORIES:
+        if applicant.on_dishonest_list:
+            return "dishonest_person"
+        if applicant.on_consumption_restriction_list:
+            return "consumption_restricted"
     return None

@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--court")
     user.add_argument("--real-name")
     user.add_argument("--id-number")
+    identifying = users.add_parser(
+        "set-identity", help="record a staff or admin account's identity number (art. 34: they may not bid)"
+    )
+    identifying.add_argument("--username", required=True)
+    identifying.add_argument("--id-number", required=True)
     deactivating = users.add_parser("deactivate", help="the account signs in no more; its sessions end")
     deactivating.add_argument("--username", required=True)
     ledger_commands = commands.add_parser("ledger", help="the double-entry ledger").add_subparsers(
@@ -231,10 +236,8 @@ def run_command(args: argparse.Namespace, settings: Settings) -> None:
             _print_demo_accounts(resolved)
         elif args.command == "courts":
             asyncio.run(_in_transaction(resolved, lambda s: _create_court(s, args)))
-        elif args.command == "users" and args.action == "deactivate":
-            asyncio.run(_deactivate(resolved, args.username))
         elif args.command == "users":
-            asyncio.run(_in_transaction(resolved, lambda s: _create_user(s, args, resolved)))
+            _users_command(args, resolved)
         elif args.command == "ledger":
             asyncio.run(_in_transaction(resolved, _ledger_check))
         elif args.command == "engine":
@@ -245,6 +248,15 @@ def run_command(args: argparse.Namespace, settings: Settings) -> None:
             asyncio.run(_in_transaction(resolved, lambda s: _verify(s, args.lot)))
         elif args.command == "dishonest":
             asyncio.run(_in_transaction(resolved, lambda s: _import_dishonest(s, args.file, resolved)))
+
+
+def _users_command(args: argparse.Namespace, settings: Settings) -> None:
+    if args.action == "set-identity":
+        asyncio.run(_in_transaction(settings, lambda s: _set_identity(s, args, settings)))
+    elif args.action == "deactivate":
+        asyncio.run(_deactivate(settings, args.username))
+    else:
+        asyncio.run(_in_transaction(settings, lambda s: _create_user(s, args, settings)))
 
 
 async def _create_court(session: DbSession, args: argparse.Namespace) -> None:
@@ -263,6 +275,13 @@ async def _create_user(session: DbSession, args: argparse.Namespace, settings: S
     )
     user = await accounts.create_user(session, new, secret_key=settings.secret_key)
     print(f"user {user.username} created (id {user.id}, role {user.role.value})")
+
+
+async def _set_identity(session: DbSession, args: argparse.Namespace, settings: Settings) -> None:
+    user = await accounts.set_staff_identity(
+        session, args.username, args.id_number, secret_key=settings.secret_key
+    )
+    print(f"user {user.username}: identity {user.id_number_masked} recorded")
 
 
 async def _deactivate(settings: Settings, username: str) -> None:

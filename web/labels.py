@@ -84,6 +84,7 @@ TIMELINE_KINDS: Mapping[str, str] = {
     "allocation_final": N_("Allocation plan final"),
     "distributed": N_("Proceeds paid out"),
     "closed": N_("Case closed"),
+    "bidder_barred": N_("Bidder found barred and made ineligible"),
 }
 RULE_PROFILES: Mapping[str, str] = {
     "sandbox": N_("sandbox (demonstration)"),
@@ -97,6 +98,14 @@ REFERENCE_METHODS: Mapping[str, str] = {
     "targeted_inquiry": N_("Targeted inquiry"),
     "online_inquiry": N_("Online inquiry"),
     "appraisal": N_("Appraisal by an appraiser"),
+}
+BAR_RELATIONS: Mapping[str, str] = {
+    "court_staff": N_("Staff of this court"),
+    "platform_staff": N_("Operator of the platform"),
+    "appraiser": N_("Appraiser of the lot"),
+    "agency": N_("Helper agency of the lot"),
+    "relative": N_("Close relative of one of these"),
+    "other": N_("Other conflict of interest"),
 }
 PRIORITY_RIGHTS: Mapping[str, str] = {
     "co_owner": N_("Co-owner's priority right"),
@@ -172,6 +181,9 @@ FIELDS: Mapping[str, str] = {
     "purchase_restriction": N_("Housing purchase limit"),
     "decided_on": N_("Date of the panel's decision"),
     "right": N_("Kind of right"),
+    "undertaking": N_("Undertaking to qualify under the purchase limit"),
+    "relation": N_("Relation"),
+    "court_wide": N_("For every lot of the court"),
 }
 FIELD_ERRORS: Mapping[str, str] = {
     "required": N_("is required"),

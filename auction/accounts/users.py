@@ -202,3 +202,30 @@ async def court_choices(session: AsyncSession) -> list[CourtChoice]:
     """Every court, by code: what a filter offers."""
     rows = await session.execute(sa.select(Court.code, Court.name).order_by(Court.code))
     return [CourtChoice(row.code, row.name) for row in rows]
+
+
+async def set_staff_identity(
+    session: AsyncSession, username: str, id_number: str, *, secret_key: str
+) -> User:
+    """Record the identity number of a staff or admin account (the operator command), so that
+    the person cannot bid on their court's lots (admins: on any lot) under another account or
+    through an agent (art. 34)."""
+    user = await session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
+    if user is None:
+        raise NotFound(f"no account {username!r}")
+    if user.role is Role.BIDDER:
+        raise ValidationFailed("a bidder's identity is given at sign-up", fields={"username": "role"})
+    number = identity.normalize(id_number)
+    if not identity.is_valid(number):
+        raise ValidationFailed("not a valid identity number", fields={"id_number": "invalid_id_number"})
+    digest = identity.keyed_hash(number, secret_key)
+    holder = await session.scalar(sa.select(User.id).where(User.id_number_hash == digest, User.id != user.id))
+    if holder is not None:
+        raise Conflict(
+            "an account with this identity number exists already",
+            code="identity_taken",
+            fields={"id_number": "taken"},
+        )
+    user.id_number_hash, user.id_number_masked = digest, identity.mask(number)
+    await session.flush()
+    return user

@@ -41,12 +41,12 @@ async def records_of(session: AsyncSession, lot: Lot) -> tuple[Court, Enforcemen
 
 
 async def publish_result_notice(
-    session: AsyncSession, lot: Lot, case_id: int, winner_code: str | None
+    session: AsyncSession, lot: Lot, case_id: int, winner_code: str | None, *, barred_code: str | None = None
 ) -> None:
     """The public result of a close, carrying the head of the bid log's hash chain, and for a
     sale the confirmation naming the buyer (identities are public only from here on)."""
     court, _, prop = await records_of(session, lot)
-    notices = [result_notice(court, prop, lot, winner_code)]
+    notices = [result_notice(court, prop, lot, winner_code, barred_code=barred_code)]
     if winner_code is not None:
         notices.append(confirmation_notice(await confirmation(session, lot.id)))
     for notice in notices:

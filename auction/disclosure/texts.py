@@ -141,8 +141,22 @@ def status_notice(kind: AnnouncementKind, court: Court, prop: Property, reason: 
     )
 
 
-def result_notice(court: Court, prop: Property, lot: Lot, winner_code: str | None) -> Notice:
+def result_notice(
+    court: Court, prop: Property, lot: Lot, winner_code: str | None, *, barred_code: str | None = None
+) -> Notice:
     head = lot.bid_chain_head or ""
+    if barred_code is not None:
+        ended = cst(lot.closed_at or lot.end_at)
+        return Notice(
+            AnnouncementKind.RESULT,
+            f"{prop.title}拍卖不成交公告",
+            f"{prop.title}: no sale",
+            f"{prop.title}于 {ended} 竞价结束。最高出价人（竞买号 {barred_code}）属于依法不得竞买的人员"
+            f"（《网络司法拍卖规定》第三十四条），其出价无效，本次拍卖不成交。竞价记录哈希链头：{head}",
+            f"The auction of {prop.title} ended at {ended}. The highest bidder ({barred_code}) is barred from "
+            f"bidding by law (the Provisions, art. 34): the bid is void and there is no sale. "
+            f"Head of the bid log's hash chain: {head}",
+        )
     if winner_code is not None and lot.result_price is not None:
         return Notice(
             AnnouncementKind.RESULT,

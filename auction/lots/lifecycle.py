@@ -20,8 +20,9 @@ from auction.disclosure.notices import publish_result_notice
 from auction.enums import DepositStatus, LotStatus, SaleKind, TimelineKind
 from auction.lots.bid_log import flush_lot
 from auction.lots.deposits import move_deposit
+from auction.lots.eligibility import CONFLICT, has_conflict
 from auction.lots.transitions import add_timeline, datetime_to_ms, ms_to_datetime, transition
-from auction.models import Lot, Property, Registration
+from auction.models import EnforcementCase, Lot, Property, Registration
 from auction.rules import RuleProfile
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.errors import EngineUnavailable
@@ -147,6 +148,21 @@ async def record_close(
     # When the engine closed it, not when this worker got to record it.
     lot.closed_at = ms_to_datetime(result.closed_ms or result.end_ms)
     await transition(session, lot, LotStatus.ENDED, reason="engine end time reached")
+    case_id, court_id = (
+        await session.execute(
+            sa.select(EnforcementCase.id, EnforcementCase.court_id)
+            .join(Property, Property.case_id == EnforcementCase.id)
+            .where(Property.id == lot.property_id)
+        )
+    ).one()
+    if result.outcome == "sold" and await _winner_barred(session, result, lot.id, court_id):
+        # Checked again at the confirmation (art. 34): a barred highest bidder buys nothing; the
+        # lot has no lawful buyer and the court offers it again.
+        await transition(session, lot, LotStatus.FAILED, reason=f"{CONFLICT}: the highest bidder is barred")
+        await add_timeline(session, lot, TimelineKind.FAILED, f"{result.winner_code} ({CONFLICT})")
+        await settle_deposits_at_close(session, lot, case_id)
+        await publish_result_notice(session, lot, case_id, None, barred_code=result.winner_code)
+        return True
     if result.outcome == "sold":
         lot.result_price = result.price
         lot.winner_registration_id = result.winner_registration_id
@@ -156,10 +172,20 @@ async def record_close(
     else:
         await transition(session, lot, LotStatus.FAILED)
         await add_timeline(session, lot, TimelineKind.FAILED)
-    case_id = await session.scalar(sa.select(Property.case_id).where(Property.id == lot.property_id))
-    assert case_id is not None
     await settle_deposits_at_close(session, lot, case_id)
     await publish_result_notice(session, lot, case_id, result.winner_code)
+    return True
+
+
+async def _winner_barred(session: AsyncSession, result: CloseResult, lot_id: int, court_id: int) -> bool:
+    winner = await session.get(Registration, result.winner_registration_id)
+    assert winner is not None
+    if winner.ineligible_reason is None and not await has_conflict(
+        session, winner.identity_hash, lot_id, court_id
+    ):
+        return False
+    winner.ineligible_reason = winner.ineligible_reason or CONFLICT
+    winner.ineligible_at = winner.ineligible_at or utcnow()
     return True
 
 

@@ -10,14 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.accounts.access import court_of_lot, require_bidder
-from auction.enums import Category, DepositStatus, LotStatus
-from auction.errors import Conflict, Forbidden, NotFound
+from auction.enums import DepositStatus, LotStatus
+from auction.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from auction.lots import eligibility
 from auction.lots.codes import new_bidder_code
 from auction.lots.deposits import move_deposit
 from auction.lots.payments import PaymentEvent as ProviderEvent
 from auction.lots.payments import new_payment_id
 from auction.models import (
-    DishonestPerson,
     Lot,
     Payment,
     PaymentEvent,
@@ -56,18 +56,11 @@ async def _defaulted_on_property(session: AsyncSession, user: User, property_id:
     return found is not None
 
 
-async def _on_dishonest_list(session: AsyncSession, user: User) -> bool:
-    if user.id_number_hash is None:
-        return False
-    found = await session.scalar(
-        sa.select(DishonestPerson.id).where(DishonestPerson.id_number_hash == user.id_number_hash).limit(1)
-    )
-    return found is not None
-
-
 async def register(
-    session: AsyncSession, user: User, lot_id: int, provider: str
+    session: AsyncSession, user: User, lot_id: int, provider: str, *, undertaking: bool = False
 ) -> tuple[Registration, Payment]:
+    """Register the user for the lot: eligibility by identity, then (a purchase-restricted lot)
+    the undertaking that they qualify, then one registration per identity."""
     require_bidder(user)
     lot, _, court_id = await court_of_lot(session, lot_id)
     if lot.status is LotStatus.DRAFT:
@@ -80,15 +73,25 @@ async def register(
             has_real_name=user.id_number_hash is not None,
             is_staff_of_handling_court=user.court_id == court_id,
             defaulted_on_this_property=await _defaulted_on_property(session, user, prop.id),
-            on_dishonest_list=prop.category is Category.REAL_ESTATE
-            and await _on_dishonest_list(session, user),
+            on_dishonest_list=await eligibility.on_dishonest_list(session, user.id_number_hash),
             category=prop.category,
             lot_open_for_registration=lot.status in OPEN_FOR_REGISTRATION,
+            conflict_of_interest=await eligibility.has_conflict(
+                session, user.id_number_hash, lot.id, court_id
+            ),
+            on_consumption_restriction_list=await eligibility.consumption_restricted(
+                session, user.id_number_hash
+            ),
         )
     )
     if refusal is not None:
         raise Forbidden(
             f"this account may not bid on this lot: {refusal}", code="ineligible", fields={"reason": refusal}
+        )
+    if lot.purchase_restriction and not undertaking:
+        raise ValidationFailed(
+            "this lot is under a housing purchase limit: undertake that you qualify",
+            fields={"undertaking": "required"},
         )
     if await session.scalar(
         sa.select(Registration.id).where(Registration.lot_id == lot.id, _same_bidder(user))
@@ -110,6 +113,7 @@ async def register(
         bidder_code=new_bidder_code(taken, priority=rank is not None),
         priority_rank=rank,
         deposit_amount=lot.deposit,
+        undertaking_at=utcnow() if lot.purchase_restriction else None,
     )
     session.add(registration)
     try:
@@ -148,7 +152,8 @@ async def confirm_payment(
     if registration.deposit_status is DepositStatus.PENDING:
         await move_deposit(session, registration, DepositStatus.FROZEN, case_id=case_id)
         payment.status, payment.confirmed_at = "paid", utcnow()
-        if lot.status not in OPEN_FOR_REGISTRATION:
+        # A bidder made ineligible meanwhile (art. 34) is refunded like one paying too late.
+        if lot.status not in OPEN_FOR_REGISTRATION or registration.ineligible_reason is not None:
             await move_deposit(session, registration, DepositStatus.REFUNDED, case_id=case_id)
             payment.status = "refunded"
     return registration
@@ -182,6 +187,7 @@ async def make_eligible(engine: BiddingEngine, registration: Registration, lot_s
     if (
         lot_status in (LotStatus.LIVE, LotStatus.SUSPENDED)
         and registration.deposit_status is DepositStatus.FROZEN
+        and registration.ineligible_reason is None
     ):
         await engine.register(
             registration.lot_id, registration.id, registration.bidder_code, registration.priority_rank

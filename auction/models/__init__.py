@@ -5,6 +5,7 @@ import settlement.models  # noqa: F401  (the rest of the schema)
 from auction.models.accounts import ApiToken, Court, User
 from auction.models.cases import Claim, EnforcementCase, Property, PropertyFile, TimelineEvent
 from auction.models.disclosure import Announcement, DishonestPerson
+from auction.models.eligibility import BarredPerson, ConsumptionRestriction
 from auction.models.engagement import CaseSubscription, Clue, Notification
 from auction.models.lots import (
     Bid,
@@ -20,10 +21,12 @@ from auction.models.lots import (
 __all__ = [
     "Announcement",
     "ApiToken",
+    "BarredPerson",
     "Bid",
     "CaseSubscription",
     "Claim",
     "Clue",
+    "ConsumptionRestriction",
     "Court",
     "DishonestPerson",
     "EnforcementCase",

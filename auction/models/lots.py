@@ -122,6 +122,11 @@ class Registration(Base):
     )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     frozen_at: Mapped[dt.datetime | None]
+    # The bidder's undertaking that they qualify under the lot's housing purchase limit.
+    undertaking_at: Mapped[dt.datetime | None]
+    # Found barred after registering (art. 34): out of the engine, deposit released, bids refused.
+    ineligible_reason: Mapped[str | None] = mapped_column(sa.String(32))
+    ineligible_at: Mapped[dt.datetime | None]
 
 
 class Payment(Base):

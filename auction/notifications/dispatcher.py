@@ -48,6 +48,7 @@ KIND_ZH = {
     "allocation_final": "分配方案确定",
     "distributed": "案款发放",
     "closed": "结案",
+    "bidder_barred": "取消竞买资格",
 }
 
 

@@ -55,8 +55,12 @@ async def test_import_search_and_registration_refusal(
     _, _, flat = await listed_lot(api, staff, category="real_estate")
     refused = await api.post(f"/api/v1/lots/{flat}/registrations", headers=bidder.headers)
     assert refused.status_code == 403 and refused.json()["error"]["fields"] == {"reason": "dishonest_person"}
+    # Issue 16 (RULES.md "Before the hammer"): vehicles are barred to them too; equity is not.
     _, _, car = await listed_lot(api, staff, category="vehicle")
-    assert (await api.post(f"/api/v1/lots/{car}/registrations", headers=bidder.headers)).status_code == 201
+    refused = await api.post(f"/api/v1/lots/{car}/registrations", headers=bidder.headers)
+    assert refused.status_code == 403 and refused.json()["error"]["fields"] == {"reason": "dishonest_person"}
+    _, _, shares = await listed_lot(api, staff, category="equity")
+    assert (await api.post(f"/api/v1/lots/{shares}/registrations", headers=bidder.headers)).status_code == 201
 
 
 async def test_announcements_stats_and_timeline(

@@ -18,7 +18,7 @@ from auction.lots.bidding import refused_bid, refused_proxy
 from auction.lots.payments import SandboxProvider, WebhookProvider
 from web.auth import require_user
 from web.bodies import read_limited
-from web.jsonbody import MAX_BODY_BYTES, Body, read_json
+from web.jsonbody import MAX_BODY_BYTES, Body, read_json, read_json_or
 from web.params import path_id
 from web.responses import json_response
 from web.state import app_state
@@ -31,6 +31,10 @@ class BidBody(Body):
     client_bid_id: str
 
 
+class RegistrationBody(Body):
+    undertaking: bool = False  # qualifies under the lot's housing purchase limit
+
+
 class ProxyBody(Body):
     max_amount: int
 
@@ -39,9 +43,12 @@ async def register(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
     state = app_state(request)
     provider = SandboxProvider.name if state.profile.payment_simulator else WebhookProvider.name
+    body_in = await read_json_or(request, RegistrationBody, RegistrationBody())
     async with state.sessions.begin() as session:
         user = await require_user(request, session)
-        registration, payment = await registrations.register(session, user, lot_id, provider)
+        registration, payment = await registrations.register(
+            session, user, lot_id, provider, undertaking=body_in.undertaking
+        )
         body = {
             "registration_id": registration.id,
             "bidder_code": registration.bidder_code,

@@ -92,14 +92,15 @@ async def lot_page(request: Request) -> Response:
 async def register_form(request: Request) -> Response:
     """Register for the lot from its page, then (sandbox) pay the deposit from the same page."""
     lot_id = path_id(request, "lot_id")
-    await form_data(request)
+    form = await form_data(request)
     state = app_state(request)
     provider = SandboxProvider.name if state.profile.payment_simulator else WebhookProvider.name
     async with state.sessions.begin() as session:
         user = await optional_user(request, session)
         if user is None:
             return sign_in_first(request, f"/lots/{lot_id}")
-        await registrations.register(session, user, lot_id, provider)
+        undertaking = form.get("undertaking") == "yes"
+        await registrations.register(session, user, lot_id, provider, undertaking=undertaking)
     return RedirectResponse(f"/lots/{lot_id}", status_code=303)
 
 

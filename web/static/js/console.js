@@ -6,8 +6,9 @@ import { parseYuan, yuan } from "./money.js";
 const M = JSON.parse(document.getElementById("console-messages").textContent);
 
 // data-type says how an input becomes JSON: int, yuan (-> fen), cst (a datetime-local read
-// as China Standard Time), list (checked boxes gathered into an array of numbers).
+// as China Standard Time), bool (a checkbox), list (checked boxes gathered into an array of numbers).
 function valueOf(input) {
+  if (input.dataset.type === "bool") return input.checked;
   const text = input.value.trim();
   if (text === "") return undefined;
   switch (input.dataset.type) {

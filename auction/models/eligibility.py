@@ -1,0 +1,48 @@
+"""Who may not bid, beyond the account's own record: persons the court bars for a lot or for
+all its lots (art. 34), and the consumption-restriction list (限制消费). Identity numbers are a
+keyed hash and a masked form, as everywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from auction.enums import BarRelation, RestrictedRole
+from core.db import Base, str_enum, utcnow
+
+
+class BarredPerson(Base):
+    """A person barred from bidding on one lot (`lot_id`) or on every lot of a court (`lot_id`
+    empty): the court's staff, the platform's operators, appraisers, helper agencies, relatives."""
+
+    __tablename__ = "barred_persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    court_id: Mapped[int] = mapped_column(sa.ForeignKey("courts.id"), index=True)
+    lot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lots.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    id_number_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
+    id_number_masked: Mapped[str] = mapped_column(sa.String(32))
+    relation: Mapped[BarRelation] = mapped_column(str_enum(BarRelation))
+    created_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ConsumptionRestriction(Base):
+    """An entry of the consumption-restriction list: the restricted person, or for a company
+    debtor its legal representative or actual controller (each restricted in its own right)."""
+
+    __tablename__ = "consumption_restrictions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_number: Mapped[str] = mapped_column(sa.String(64))
+    court_name: Mapped[str] = mapped_column(sa.String(200))
+    subject_name: Mapped[str] = mapped_column(sa.String(200))  # the debtor the order is against
+    name: Mapped[str] = mapped_column(sa.String(200))  # the person restricted by this entry
+    role: Mapped[RestrictedRole] = mapped_column(str_enum(RestrictedRole))
+    id_number_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
+    id_number_masked: Mapped[str] = mapped_column(sa.String(32))
+    restricted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    lifted_at: Mapped[dt.datetime | None]
