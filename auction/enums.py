@@ -135,3 +135,10 @@ class RestrictedRole(enum.StrEnum):
     SUBJECT = "subject"  # the debtor itself
     LEGAL_REPRESENTATIVE = "legal_representative"  # of a company debtor
     ACTUAL_CONTROLLER = "actual_controller"  # of a company debtor
+
+
+class AccountKind(enum.StrEnum):
+    """A natural person (identity number, GB 11643) or a legal person (credit code, GB 32100)."""
+
+    NATURAL = "natural"
+    LEGAL = "legal"

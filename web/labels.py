@@ -184,6 +184,9 @@ FIELDS: Mapping[str, str] = {
     "undertaking": N_("Undertaking to qualify under the purchase limit"),
     "relation": N_("Relation"),
     "court_wide": N_("For every lot of the court"),
+    "credit_code": N_("Unified social credit code"),
+    "representative_name": N_("Legal representative"),
+    "representative_id_number": N_("Legal representative's identity number"),
 }
 FIELD_ERRORS: Mapping[str, str] = {
     "required": N_("is required"),
@@ -194,6 +197,7 @@ FIELD_ERRORS: Mapping[str, str] = {
     "invalid_choice": N_("is not one of the choices"),
     "invalid_username": N_("must be 3–64 letters, digits, dots, dashes or underscores"),
     "invalid_id_number": N_("is not a valid identity number"),
+    "invalid_credit_code": N_("is not a valid unified social credit code (its check character is wrong)"),
     "taken": N_("is already taken"),
     "password_too_short": N_("is too short: at least 10 characters"),
     "password_too_long": N_("is too long"),

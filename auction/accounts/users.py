@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auction.accounts import identity
+from auction.accounts import credit_code, identity
 from auction.accounts.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
-from auction.enums import Role
+from auction.enums import AccountKind, Role
 from auction.errors import BadCredentials, Conflict, NotFound, ValidationFailed
 from auction.models import ApiToken, Court, User
 from core.db import utcnow
@@ -28,13 +28,33 @@ USERNAME_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW
 
 
 @dataclass(frozen=True, slots=True)
+class Company:
+    """A legal person's identity: its credit code (GB 32100) and its legal representative."""
+
+    credit_code: str
+    representative_name: str
+    representative_id_number: str
+
+
+@dataclass(frozen=True, slots=True)
 class NewUser:
     role: Role
     username: str
     password: str
-    real_name: str
+    real_name: str  # a company's registered name for a legal person
     id_number: str | None = None
     court_code: str | None = None
+    company: Company | None = None  # a legal person: its credit code is its identity
+
+
+def _identity_of(new: NewUser, secret_key: str) -> tuple[str | None, str | None, str]:
+    """(keyed hash, masked form, the field it came from): the credit code decides for a company."""
+    if new.company is not None:
+        code = credit_code.normalize(new.company.credit_code)
+        return identity.keyed_hash(code, secret_key), credit_code.mask(code), "credit_code"
+    if new.id_number:
+        return identity.keyed_hash(new.id_number, secret_key), identity.mask(new.id_number), "id_number"
+    return None, None, "id_number"
 
 
 async def create_court(session: AsyncSession, *, code: str, name: str, province: str | None = None) -> Court:
@@ -55,12 +75,25 @@ def _user_field_errors(new: NewUser) -> dict[str, str]:
         errors["password"] = problem
     if not new.real_name.strip() or len(new.real_name) > 100:
         errors["real_name"] = "required"
-    if new.id_number is not None and not identity.is_valid(new.id_number):
+    if new.company is not None:
+        errors.update(_company_errors(new.company))
+    elif new.id_number is not None and not identity.is_valid(new.id_number):
         errors["id_number"] = "invalid_id_number"
     elif new.id_number is None and new.role is Role.BIDDER:
         errors["id_number"] = "required"
     if new.role is Role.COURT_STAFF and not new.court_code:
         errors["court"] = "required"
+    return errors
+
+
+def _company_errors(company: Company) -> dict[str, str]:
+    errors = {}
+    if not credit_code.is_valid(company.credit_code):
+        errors["credit_code"] = "invalid_credit_code"
+    if not company.representative_name.strip() or len(company.representative_name) > 100:
+        errors["representative_name"] = "required"
+    if not identity.is_valid(company.representative_id_number):
+        errors["representative_id_number"] = "invalid_id_number"
     return errors
 
 
@@ -78,7 +111,7 @@ async def create_user(session: AsyncSession, new: NewUser, *, secret_key: str) -
     )
     if taken is not None:
         raise Conflict("that username is taken", code="username_taken", fields={"username": "taken"})
-    digest = identity.keyed_hash(new.id_number, secret_key) if new.id_number else None
+    digest, masked, identity_field = _identity_of(new, secret_key)
     if digest is not None and await session.scalar(
         sa.select(User.id).where(User.id_number_hash == digest).limit(1)
     ):
@@ -86,7 +119,7 @@ async def create_user(session: AsyncSession, new: NewUser, *, secret_key: str) -
         raise Conflict(
             "an account with this identity number exists already",
             code="identity_taken",
-            fields={"id_number": "taken"},
+            fields={identity_field: "taken"},
         )
     user = User(
         username=new.username,
@@ -95,8 +128,13 @@ async def create_user(session: AsyncSession, new: NewUser, *, secret_key: str) -
         court_id=court_id,
         real_name=new.real_name.strip(),
         id_number_hash=digest,
-        id_number_masked=identity.mask(new.id_number) if new.id_number else None,
+        id_number_masked=masked,
     )
+    if new.company is not None:
+        user.kind = AccountKind.LEGAL
+        user.representative_name = new.company.representative_name.strip()
+        user.representative_id_hash = identity.keyed_hash(new.company.representative_id_number, secret_key)
+        user.representative_id_masked = identity.mask(new.company.representative_id_number)
     session.add(user)
     try:
         async with session.begin_nested():
@@ -110,7 +148,7 @@ async def create_user(session: AsyncSession, new: NewUser, *, secret_key: str) -
         raise Conflict(
             "an account with this identity number exists already",
             code="identity_taken",
-            fields={"id_number": "taken"},
+            fields={identity_field: "taken"},
         ) from None
     return user
 

@@ -56,6 +56,10 @@ async def _defaulted_on_property(session: AsyncSession, user: User, property_id:
     return found is not None
 
 
+def _identities(user: User) -> list[str | None]:
+    return [user.id_number_hash, user.representative_id_hash]
+
+
 async def register(
     session: AsyncSession, user: User, lot_id: int, provider: str, *, undertaking: bool = False
 ) -> tuple[Registration, Payment]:
@@ -76,8 +80,12 @@ async def register(
             on_dishonest_list=await eligibility.on_dishonest_list(session, user.id_number_hash),
             category=prop.category,
             lot_open_for_registration=lot.status in OPEN_FOR_REGISTRATION,
-            conflict_of_interest=await eligibility.has_conflict(
-                session, user.id_number_hash, lot.id, court_id
+            # A company acts through its legal representative: a barred one bars the company.
+            conflict_of_interest=any(
+                [
+                    await eligibility.has_conflict(session, digest, lot.id, court_id)
+                    for digest in _identities(user)
+                ]
             ),
             on_consumption_restriction_list=await eligibility.consumption_restricted(
                 session, user.id_number_hash

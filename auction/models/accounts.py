@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from auction.enums import Role
+from auction.enums import AccountKind, Role
 from core.db import Base, str_enum, utcnow
 
 
@@ -39,6 +39,12 @@ class User(Base):
     real_name: Mapped[str] = mapped_column(sa.String(100))
     id_number_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     id_number_masked: Mapped[str | None] = mapped_column(sa.String(32))
+    # A legal person's identity is its credit code (in id_number_hash); its legal representative
+    # is recorded beside it, and barred or listed like any identity.
+    kind: Mapped[AccountKind] = mapped_column(str_enum(AccountKind), default=AccountKind.NATURAL)
+    representative_name: Mapped[str | None] = mapped_column(sa.String(100))
+    representative_id_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    representative_id_masked: Mapped[str | None] = mapped_column(sa.String(32))
     is_active: Mapped[bool] = mapped_column(default=True)
     # An account opened with an identity another account already held, before one identity could
     # hold one account only (migration 0005): deactivated, kept, pointing at the holder.

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from auction.accounts import users as accounts
 from auction.accounts.users import SESSION_LIFETIME
-from auction.enums import Role
+from auction.enums import AccountKind, Role
 from auction.errors import Conflict, RateLimited, Unauthenticated, ValidationFailed
 from web.auth import (
     SESSION_COOKIE,
@@ -93,8 +93,17 @@ async def signup_page(request: Request) -> Response:
     return render(request, "signup.html", {"errors": {}, "values": {}})
 
 
-SIGN_UP_FIELDS = ("username", "password", "real_name", "id_number")
-SECRET_FIELDS = ("password", "id_number")  # never echoed: typed again
+SIGN_UP_FIELDS = (
+    "username",
+    "password",
+    "real_name",
+    "id_number",
+    "kind",
+    "credit_code",
+    "representative_name",
+    "representative_id_number",
+)
+SECRET_FIELDS = ("password", "id_number", "representative_id_number")  # never echoed: typed again
 
 
 async def signup(request: Request) -> Response:
@@ -106,8 +115,20 @@ async def signup(request: Request) -> Response:
         return render(request, "signup.html", context, 403)
     values = {key: form.get(key, "")[:256] for key in SIGN_UP_FIELDS}
     state = app_state(request)
+    company = (
+        accounts.Company(
+            values["credit_code"], values["representative_name"], values["representative_id_number"]
+        )
+        if values["kind"] == AccountKind.LEGAL.value
+        else None
+    )
     new = accounts.NewUser(
-        Role.BIDDER, values["username"], values["password"], values["real_name"], values["id_number"] or None
+        Role.BIDDER,
+        values["username"],
+        values["password"],
+        values["real_name"],
+        None if company else values["id_number"] or None,
+        company=company,
     )
     try:
         await throttle_sign_up(request)

@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from auction.accounts import users as accounts
-from auction.enums import Role
+from auction.enums import AccountKind, Role
 from auction.models import User
 from web.auth import end_session, require_user, sign_in, throttle_sign_up
 from web.jsonbody import Body, read_json
@@ -18,8 +18,19 @@ from web.state import app_state
 class SignUp(Body):
     username: str
     password: str
-    real_name: str
-    id_number: str
+    real_name: str  # a company's registered name when `kind` is legal
+    id_number: str | None = None  # a natural person's; required for them
+    kind: AccountKind = AccountKind.NATURAL
+    credit_code: str | None = None  # a legal person's: its identity (GB 32100)
+    representative_name: str | None = None
+    representative_id_number: str | None = None
+
+    def company(self) -> accounts.Company | None:
+        if self.kind is AccountKind.NATURAL:
+            return None
+        return accounts.Company(
+            self.credit_code or "", self.representative_name or "", self.representative_id_number or ""
+        )
 
 
 class Credentials(Body):
@@ -29,6 +40,8 @@ class Credentials(Body):
 
 def user_json(user: User) -> dict[str, object]:
     body: dict[str, object] = {"id": user.id, "username": user.username, "role": user.role.value}
+    if user.kind is AccountKind.LEGAL:  # left out for the default, as PROTOCOL.md's shape has it
+        body["kind"] = user.kind.value
     if user.court_id is not None:
         body["court_id"] = user.court_id
     return body
@@ -43,7 +56,8 @@ async def sign_up(request: Request) -> Response:
         username=body.username,
         password=body.password,
         real_name=body.real_name,
-        id_number=body.id_number,
+        id_number=body.id_number if body.kind is AccountKind.NATURAL else None,
+        company=body.company(),
     )
     async with state.sessions.begin() as session:
         user = await accounts.create_user(session, new, secret_key=state.settings.secret_key)
