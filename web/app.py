@@ -43,6 +43,7 @@ from web.ratelimit import BucketsByKey
 from web.routes import (
     account_pages,
     accounts,
+    agents,
     announcement_pages,
     bidding,
     court,
@@ -192,6 +193,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             *lots.routes,
             *court.routes,
             *bidding.routes,
+            *agents.routes,
             *disclosure.routes,
             *files.routes,
             *settlement.routes,

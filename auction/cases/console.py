@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from auction.accounts.access import case_for_staff
 from auction.enums import Role
 from auction.errors import Forbidden
+from auction.lots.agents import AgentView, agents_of_lots
 from auction.models import Claim, EnforcementCase, Lot, Property, PropertyFile, User
 from settlement.models import AllocationPlan
 
@@ -31,6 +32,10 @@ class CaseView:
     claims: list[Claim]
     properties: list[PropertyView]
     plans: list[AllocationPlan]
+    agents: list[AgentView] = field(default_factory=list)  # powers of attorney for the case's lots
+
+    def agents_of(self, lot_id: int) -> list[AgentView]:
+        return [a for a in self.agents if a.lot_id == lot_id]
 
 
 async def court_cases(session: AsyncSession, user: User) -> list[EnforcementCase]:
@@ -64,4 +69,5 @@ async def case_view(session: AsyncSession, user: User, case_id: int) -> CaseView
             sa.select(AllocationPlan).where(AllocationPlan.case_id == case_id).order_by(AllocationPlan.id)
         )
     )
-    return CaseView(case, claims, list(properties.values()), plans)
+    lot_ids = [lot.id for view in properties.values() for lot in view.lots]
+    return CaseView(case, claims, list(properties.values()), plans, await agents_of_lots(session, lot_ids))

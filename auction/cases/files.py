@@ -20,7 +20,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from auction.accounts.access import case_for_staff, require_staff_of
 from auction.enums import FileKind
 from auction.errors import Forbidden, NotFound, ValidationFailed
-from auction.models import Clue, EnforcementCase, Property, PropertyFile, User
+from auction.models import (
+    AgentAuthorisation,
+    Clue,
+    EnforcementCase,
+    Lot,
+    Property,
+    PropertyFile,
+    Registration,
+    User,
+)
 
 MAX_BYTES = {FileKind.PHOTO: 10 * 1024 * 1024, FileKind.DOCUMENT: 20 * 1024 * 1024}
 STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|png|webp|pdf)$")
@@ -115,6 +124,16 @@ async def served_file(
     row = await session.scalar(sa.select(PropertyFile).where(PropertyFile.stored_name == path.name))
     if row is not None:
         found = ServedFile(path, row.content_type, f"file-{row.id}{path.suffix}")
+    elif (
+        authorisation := await session.scalar(
+            sa.select(AgentAuthorisation).where(AgentAuthorisation.document_name == path.name)
+        )
+    ) is not None:
+        if viewer is None or not await _may_see_authorisation(session, viewer, authorisation):
+            raise NotFound("no such file")
+        detected = sniff(await asyncio.to_thread(_head, path))
+        content_type = detected.content_type if detected else "application/octet-stream"
+        found = ServedFile(path, content_type, f"authorisation-{authorisation.id}{path.suffix}")
     else:
         clue = await session.scalar(sa.select(Clue).where(Clue.attachment_name == path.name))
         if clue is None or viewer is None or not await _may_see_clue(session, viewer, clue):
@@ -136,6 +155,29 @@ def _head(path: Path) -> bytes:
             return handle.read(16)
     except OSError:
         return b""
+
+
+async def _may_see_authorisation(
+    session: AsyncSession, viewer: User, authorisation: AgentAuthorisation
+) -> bool:
+    """A power of attorney: its principal, its agent and the lot's court."""
+    principal = await session.scalar(
+        sa.select(Registration.user_id).where(Registration.id == authorisation.registration_id)
+    )
+    if viewer.id in (principal, authorisation.agent_user_id):
+        return True
+    court_id = await session.scalar(
+        sa.select(EnforcementCase.court_id)
+        .join(Property, Property.case_id == EnforcementCase.id)
+        .join(Lot, Lot.property_id == Property.id)
+        .where(Lot.id == authorisation.lot_id)
+    )
+    assert court_id is not None
+    try:
+        require_staff_of(viewer, court_id)
+    except Forbidden:
+        return False
+    return True
 
 
 async def _may_see_clue(session: AsyncSession, viewer: User, clue: Clue) -> bool:

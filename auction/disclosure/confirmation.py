@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from auction.disclosure.texts import Notice, cst
 from auction.enums import AnnouncementKind, LotStatus
 from auction.errors import NotFound
-from auction.models import Court, EnforcementCase, Lot, Property, Registration, User
+from auction.models import AgentAuthorisation, Court, EnforcementCase, Lot, Property, Registration, User
 from core.display import yuan
 
 CONFIRMED_STATUSES = (LotStatus.SOLD, LotStatus.SETTLED, LotStatus.DEFAULTED)
@@ -37,6 +37,7 @@ class Confirmation:
     closed_at: str
     balance_due: str
     chain_head: str
+    agent_name: str | None = None  # the court-confirmed agent who bid for the buyer (art. 14 (2))
 
 
 async def confirmation(session: AsyncSession, lot_id: int) -> Confirmation:
@@ -69,7 +70,24 @@ async def confirmation(session: AsyncSession, lot_id: int) -> Confirmation:
         closed_at=cst(lot.closed_at),
         balance_due=cst(lot.balance_due_at),
         chain_head=lot.bid_chain_head or "",
+        agent_name=await session.scalar(
+            sa.select(User.real_name)
+            .join(AgentAuthorisation, AgentAuthorisation.agent_user_id == User.id)
+            .where(
+                AgentAuthorisation.registration_id == registration.id,
+                AgentAuthorisation.status == "confirmed",
+            )
+            .limit(1)
+        ),
     )
+
+
+def _agent_zh(c: Confirmation) -> str:
+    return f"委托代理人 {c.agent_name} " if c.agent_name else ""
+
+
+def _agent_en(c: Confirmation) -> str:
+    return f", through the agent {c.agent_name}" if c.agent_name else ""
 
 
 def confirmation_notice(c: Confirmation) -> Notice:
@@ -77,10 +95,10 @@ def confirmation_notice(c: Confirmation) -> Notice:
         AnnouncementKind.CONFIRMATION,
         f"网络竞价成功确认书：{c.title}",
         f"Confirmation of the successful bid: {c.title}",
-        f"{c.court}：用户 {c.buyer_name}（竞买号 {c.bidder_code}）于 {c.closed_at} 在{c.case_number}案的网络司法拍卖中"
+        f"{c.court}：用户 {c.buyer_name}（竞买号 {c.bidder_code}）{_agent_zh(c)}于 {c.closed_at} 在{c.case_number}案的网络司法拍卖中"
         f"以最高价 {yuan(c.price)} 元竞得 {c.title}。保证金 {yuan(c.deposit)} 元抵作价款，余款 {yuan(c.balance)} 元"
         f"须于 {c.balance_due} 前付清。竞价记录哈希链头：{c.chain_head}",
-        f"{c.court}: {c.buyer_name} (bidder {c.bidder_code}) won {c.title} in case {c.case_number} at "
+        f"{c.court}: {c.buyer_name} (bidder {c.bidder_code}{_agent_en(c)}) won {c.title} in case {c.case_number} at "
         f"CNY {yuan(c.price)} on {c.closed_at}. The deposit of CNY {yuan(c.deposit)} is applied to the price; the "
         f"balance of CNY {yuan(c.balance)} is due by {c.balance_due}. Head of the bid log's hash chain: {c.chain_head}",
     )
@@ -106,6 +124,7 @@ def confirmation_pdf(c: Confirmation) -> bytes:
         f"案号 Case：{c.case_number}",
         f"标的 Lot：{c.title}（第 {c.round} 轮）",
         f"买受人 Buyer：{c.buyer_name}",
+        *([f"委托代理人 Agent：{c.agent_name}"] if c.agent_name else []),
         f"竞买号 Bidder code：{c.bidder_code}",
         f"成交价 Price：{yuan(c.price)} 元",
         f"保证金抵作价款 Deposit applied：{yuan(c.deposit)} 元",

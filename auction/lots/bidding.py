@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.errors import ValidationFailed
+from auction.lots.agents import represented_registration
 from auction.lots.rebuild import record_proxy
 from auction.models import Registration
 from bidding_engine.engine import BiddingEngine
@@ -88,6 +89,8 @@ class BidService:
                     Registration.lot_id == lot_id, Registration.user_id == user_id
                 )
             )
+            if found is None:  # a confirmed agent bids under the principal's registration
+                found = await represented_registration(session, user_id, lot_id)
         if found is not None and known is not None:  # a later registration is looked up again
             known[lot_id] = found
         return found

@@ -13,6 +13,7 @@ from auction.accounts.access import court_of_lot, require_bidder
 from auction.enums import DepositStatus, LotStatus
 from auction.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from auction.lots import eligibility
+from auction.lots.agents import represented_registration
 from auction.lots.codes import new_bidder_code
 from auction.lots.deposits import move_deposit
 from auction.lots.payments import PaymentEvent as ProviderEvent
@@ -239,21 +240,28 @@ class OwnRegistration(msgspec.Struct, frozen=True):
     bidder_code: str
     deposit_status: str
     payment_id: str | None
+    as_agent: bool = False  # the user bids as the court-confirmed agent of this registration
 
 
 async def own_registration(session: AsyncSession, user: User, lot_id: int) -> OwnRegistration | None:
+    """The user's registration for the lot, or the one they bid under as a confirmed agent."""
+    query = sa.select(Registration, Payment.public_id).outerjoin(
+        Payment, Payment.registration_id == Registration.id
+    )
     row = (
-        await session.execute(
-            sa.select(Registration, Payment.public_id)
-            .outerjoin(Payment, Payment.registration_id == Registration.id)
-            .where(Registration.lot_id == lot_id, Registration.user_id == user.id)
-        )
+        await session.execute(query.where(Registration.lot_id == lot_id, Registration.user_id == user.id))
     ).first()
+    as_agent = False
     if row is None:
-        return None
+        represented = await represented_registration(session, user.id, lot_id)
+        if represented is None:
+            return None
+        row = (await session.execute(query.where(Registration.id == represented))).first()
+        as_agent = True
+    assert row is not None
     registration, payment_id = row
     return OwnRegistration(
-        registration.id, registration.bidder_code, registration.deposit_status.value, payment_id
+        registration.id, registration.bidder_code, registration.deposit_status.value, payment_id, as_agent
     )
 
 

@@ -46,3 +46,21 @@ class ConsumptionRestriction(Base):
     id_number_masked: Mapped[str] = mapped_column(sa.String(32))
     restricted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     lifted_at: Mapped[dt.datetime | None]
+
+
+class AgentAuthorisation(Base):
+    """A bidder's agent for one registration (art. 14 (2)): the agent bids under the principal's
+    registration and code once the court has confirmed the power of attorney, before bidding."""
+
+    __tablename__ = "agent_authorisations"
+    __table_args__ = (sa.UniqueConstraint("registration_id", "agent_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id"), index=True)
+    lot_id: Mapped[int] = mapped_column(sa.ForeignKey("lots.id"), index=True)
+    agent_user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    document_name: Mapped[str] = mapped_column(sa.String(64))  # the power of attorney, as stored
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending")  # pending | confirmed
+    confirmed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    confirmed_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -11,13 +11,21 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from auction.accounts import credit_code, identity
+from tests.e2e.browser import answer_confirmations, sign_in, wait_for_status
 from tests.e2e.conftest import Server
 from tests.e2e.test_two_workers import token
 from tests.lawful import FULL_DISCLOSURE
 
 
-def restricted_home(server: Server) -> int:
-    """Through the API: a published real-estate lot under a housing purchase limit."""
+def published_lot(
+    server: Server,
+    *,
+    category: str = "real_estate",
+    start_in: dt.timedelta = dt.timedelta(hours=2),
+    bidding: dt.timedelta = dt.timedelta(hours=1),
+    purchase_restriction: str | None = None,
+) -> tuple[int, int]:
+    """Through the API: a published lot of a new case, (lot id, case id)."""
     court = {"Authorization": f"Bearer {token(server, 'court')}"}
     url = server.base_url + "/api/v1"
     case = httpx.post(
@@ -33,12 +41,12 @@ def restricted_home(server: Server) -> int:
         headers=court,
         json={
             "case_id": case["id"],
-            "title": "滨江区住宅一套",
-            "category": "real_estate",
+            "title": "滨江区住宅一套" if category == "real_estate" else "浙B·8A888 小型轿车",
+            "category": category,
             "appraised_value": 3_000_000,
         },
     ).json()
-    start = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)
+    start = dt.datetime.now(dt.UTC) + start_in
     lot = httpx.post(
         f"{url}/lots",
         headers=court,
@@ -49,20 +57,20 @@ def restricted_home(server: Server) -> int:
             "increment": 10_000,
             "deposit": 210_000,
             "start_at": start.isoformat(),
-            "end_at": (start + dt.timedelta(hours=1)).isoformat(),
+            "end_at": (start + bidding).isoformat(),
             "disclosure": FULL_DISCLOSURE,
-            "purchase_restriction": "杭州市住房限购：本市户籍家庭限购两套",
+            "purchase_restriction": purchase_restriction,
         },
     ).json()
     assert httpx.post(f"{url}/lots/{lot['id']}/publish", headers=court).status_code == 200
-    return int(lot["id"])
+    return int(lot["id"]), int(case["id"])
 
 
 def test_a_company_signs_up_and_registers_for_a_home_with_its_undertaking(
     embedded_server: Server, new_page: Callable[..., Page]
 ) -> None:
     server = embedded_server
-    lot_id = restricted_home(server)
+    lot_id, _ = published_lot(server, purchase_restriction="杭州市住房限购：本市户籍家庭限购两套")
     serial = uuid.uuid4().int % 10**6
     code = credit_code.complete(f"91330106MA{serial:06d}X")
     page = new_page()
@@ -97,3 +105,71 @@ def test_a_company_signs_up_and_registers_for_a_home_with_its_undertaking(
     with page.expect_navigation():
         page.locator("form[action$='/register'] button[type=submit]").click()
     expect(page.locator("main")).to_contain_text("竞买号")
+
+
+def test_a_company_bids_through_an_agent_the_court_confirmed(
+    embedded_server: Server, new_page: Callable[..., Page]
+) -> None:
+    """The company registers and names its agent with the power of attorney; the court confirms
+    it in the console before bidding; the agent bids under the company's bidder code."""
+    server = embedded_server
+    lot_id, case_id = published_lot(
+        server, category="vehicle", start_in=dt.timedelta(seconds=40), bidding=dt.timedelta(minutes=3)
+    )
+    serial = uuid.uuid4().int % 10**6
+    username = f"firm{serial}"
+    made = httpx.post(
+        f"{server.base_url}/api/v1/users",
+        json={
+            "username": username,
+            "password": "a-long-pass-9",
+            "kind": "legal",
+            "real_name": "宁波某某物流有限公司",
+            "credit_code": credit_code.complete(f"91330200MA{serial:06d}Y"),
+            "representative_name": "吴某",
+            "representative_id_number": identity.complete("33020319750505123"),
+        },
+    )
+    assert made.status_code == 201, made.text
+
+    firm = new_page()
+    firm.goto(f"{server.base_url}/lang/zh")
+    firm.goto(f"{server.base_url}/login?next=/lots/{lot_id}")
+    firm.fill("input[name=username]", username)
+    firm.fill("input[name=password]", "a-long-pass-9")
+    firm.click("main form button[type=submit]")
+    firm.wait_for_url(f"{server.base_url}/lots/{lot_id}")
+    with firm.expect_navigation():
+        firm.locator("form[action$='/register'] button[type=submit]").click()
+    with firm.expect_navigation():
+        firm.locator("form[action$='/pay'] button[type=submit]").click()
+    code = firm.locator("#bidbox").get_attribute("data-bidder-code")
+    firm.click("#name-agent summary")
+    agent_form = firm.locator("#name-agent form")
+    agent_form.locator("[name=agent_username]").fill("bidder3")
+    agent_form.locator("input[type=file]").set_input_files(
+        files=[{"name": "授权委托书.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
+    )
+    with firm.expect_navigation():
+        agent_form.locator("button[type=submit]").click()
+
+    court = new_page()
+    sign_in(court, server, "court", f"/court/cases/{case_id}", "zh")
+    answer_confirmations(court)
+    row = court.locator(".agent-row")
+    expect(row).to_contain_text("宁波某某物流有限公司")
+    with court.expect_navigation():
+        row.locator("button.confirm-agent").click()
+    expect(court.locator(".agent-row .confirmed-agent")).to_be_visible()
+
+    wait_for_status(server, lot_id, "live", timeout_s=60)
+    agent = new_page()
+    sign_in(agent, server, "bidder3", f"/lots/{lot_id}", "zh")
+    expect(agent.locator("#as-agent")).to_be_visible()
+    expect(agent.locator("#bidbox")).to_have_attribute("data-bidder-code", code or "")
+    agent.wait_for_selector("#next-amounts button", timeout=5000)
+    agent.locator("#next-amounts button").first.click()
+    agent.click("#bid-form button[type=submit]")
+    agent.click("#confirm-yes")
+    expect(agent.locator("#history tbody tr[data-seq='1']")).to_contain_text(code or "", timeout=5000)
+    expect(firm.locator("#history tbody tr[data-seq='1']")).to_contain_text(code or "", timeout=5000)
