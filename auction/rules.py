@@ -41,6 +41,9 @@ class RuleProfile:
     # The terms approved by a second staff member before publishing (art. 27); the sandbox lets
     # one person try the whole flow.
     terms_approval: bool
+    # Parties and known priority holders notified at least this long before publishing (art. 16);
+    # None: not required (the sandbox).
+    party_notice_lead: dt.timedelta | None
 
     def notice_period(self, round_: int, category: Category) -> dt.timedelta:
         key = (min(round_, 2), category in LONG_NOTICE_CATEGORIES)
@@ -62,6 +65,7 @@ SPC2016 = RuleProfile(
     objection_period=dt.timedelta(days=15),
     payment_simulator=False,
     terms_approval=True,
+    party_notice_lead=dt.timedelta(days=3),
 )
 
 
@@ -82,6 +86,7 @@ def sandbox(extension_seconds: int, objection_seconds: int) -> RuleProfile:
         objection_period=dt.timedelta(seconds=objection_seconds),
         payment_simulator=True,
         terms_approval=False,
+        party_notice_lead=None,
     )
 
 

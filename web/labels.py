@@ -107,6 +107,26 @@ BAR_RELATIONS: Mapping[str, str] = {
     "relative": N_("Close relative of one of these"),
     "other": N_("Other conflict of interest"),
 }
+NOTICE_MEANS: Mapping[str, str] = {
+    "platform": N_("on the platform"),
+    "email": N_("by e-mail"),
+    "sms": N_("by text message"),
+    "post": N_("by post"),
+    "in_person": N_("in person"),
+    "phone": N_("by telephone"),
+    "unreachable": N_("could not be reached"),
+}
+NOTICE_STATUSES: Mapping[str, str] = {
+    "delivered": N_("delivered"),
+    "recorded": N_("recorded by the court"),
+    "unreachable": N_("unreachable: announced instead"),
+    "failed": N_("failed"),
+}
+PARTIES: Mapping[str, str] = {
+    "debtor": N_("debtor"),
+    "creditor": N_("creditor"),
+    "priority_holder": N_("priority holder"),
+}
 PRIORITY_RIGHTS: Mapping[str, str] = {
     "co_owner": N_("Co-owner's priority right"),
     "tenant": N_("Tenant's priority right"),
@@ -182,6 +202,9 @@ FIELDS: Mapping[str, str] = {
     "decided_on": N_("Date of the panel's decision"),
     "right": N_("Kind of right"),
     "undertaking": N_("Undertaking to qualify under the purchase limit"),
+    "agent_username": N_("The agent's username"),
+    "outside.0.means": N_("How"),
+    "outside.0.ref": N_("Party"),
     "relation": N_("Relation"),
     "court_wide": N_("For every lot of the court"),
     "credit_code": N_("Unified social credit code"),
@@ -240,6 +263,7 @@ FIELD_ERRORS: Mapping[str, str] = {
     "required_for_sms": N_("is required for text messages"),
     "role": N_("does not have the right role"),
     "too_large": N_("is too large"),
+    "not_a_party": N_("is not a party of this lot"),
     "unsupported_type": N_("must be a JPEG, PNG or WebP photo or a PDF document"),
 }
 
@@ -279,6 +303,10 @@ ERRORS: Mapping[str, str] = {
     "lot_in_progress": N_("A lot of this property is in progress."),
     "not_approved": N_("A second staff member must approve the terms before the lot is published."),
     "same_person": N_("The clerk who drafted the terms cannot approve them."),
+    "parties_not_notified": N_(
+        "The parties and known priority holders must be notified at least 3 days before the announcement."
+    ),
+    "agent_is_bidder": N_("This person bids on the lot on their own account and cannot be an agent."),
     # A bid's refusal codes (the bid_result message).
     "not_registered": N_("Register for this lot and pay the deposit first."),
     "not_live": N_("The lot is not open for bidding now."),
@@ -307,4 +335,7 @@ GLOBALS: Mapping[str, Mapping[str, str]] = {
     "sale_kind_labels": SALE_KINDS,
     "reference_method_labels": REFERENCE_METHODS,
     "priority_right_labels": PRIORITY_RIGHTS,
+    "notice_means_labels": NOTICE_MEANS,
+    "notice_status_labels": NOTICE_STATUSES,
+    "party_labels": PARTIES,
 }

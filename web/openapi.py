@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from web.responses import json_response
-from web.routes import accounts, bidding, court, enforcement, engagement, lists, settlement
+from web.routes import accounts, bidding, court, enforcement, engagement, lists, party_notices, settlement
 
 BODIES: dict[tuple[str, str], type[msgspec.Struct]] = {
     ("POST", "/api/v1/users"): accounts.SignUp,
@@ -26,6 +26,7 @@ BODIES: dict[tuple[str, str], type[msgspec.Struct]] = {
     ("POST", "/api/v1/lots/{lot_id}/approve"): court.ApprovalBody,
     ("POST", "/api/v1/lots/{lot_id}/barred-persons"): court.BarredPersonBody,
     ("POST", "/api/v1/lots/{lot_id}/registrations"): bidding.RegistrationBody,
+    ("POST", "/api/v1/lots/{lot_id}/party-notices"): party_notices.NoticesBody,
     ("POST", "/api/v1/lots/{lot_id}/suspend"): court.ReasonBody,
     ("POST", "/api/v1/lots/{lot_id}/resume"): court.ReasonBody,
     ("POST", "/api/v1/lots/{lot_id}/cancel"): court.ReasonBody,

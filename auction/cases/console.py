@@ -12,10 +12,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction.accounts.access import case_for_staff
-from auction.enums import Role
+from auction.enums import LotStatus, Role
 from auction.errors import Forbidden
 from auction.lots.agents import AgentView, agents_of_lots
-from auction.models import Claim, EnforcementCase, Lot, Property, PropertyFile, User
+from auction.lots.party_notices import Party, notices_of, parties_of
+from auction.models import Claim, EnforcementCase, Lot, PartyNotice, Property, PropertyFile, User
 from settlement.models import AllocationPlan
 
 
@@ -33,6 +34,9 @@ class CaseView:
     properties: list[PropertyView]
     plans: list[AllocationPlan]
     agents: list[AgentView] = field(default_factory=list)  # powers of attorney for the case's lots
+    # Drafts' parties to notify before the announcement (art. 16), and the notices recorded.
+    parties: dict[int, list[Party]] = field(default_factory=dict)
+    notices: dict[int, list[PartyNotice]] = field(default_factory=dict)
 
     def agents_of(self, lot_id: int) -> list[AgentView]:
         return [a for a in self.agents if a.lot_id == lot_id]
@@ -69,5 +73,14 @@ async def case_view(session: AsyncSession, user: User, case_id: int) -> CaseView
             sa.select(AllocationPlan).where(AllocationPlan.case_id == case_id).order_by(AllocationPlan.id)
         )
     )
-    lot_ids = [lot.id for view in properties.values() for lot in view.lots]
-    return CaseView(case, claims, list(properties.values()), plans, await agents_of_lots(session, lot_ids))
+    lots = [lot for view in properties.values() for lot in view.lots]
+    drafts = [lot for lot in lots if lot.status in (LotStatus.DRAFT, LotStatus.ANNOUNCED)]
+    return CaseView(
+        case,
+        claims,
+        list(properties.values()),
+        plans,
+        await agents_of_lots(session, [lot.id for lot in lots]),
+        {lot.id: await parties_of(session, lot) for lot in drafts},
+        {lot.id: await notices_of(session, lot.id) for lot in drafts},
+    )

@@ -51,6 +51,28 @@ class HolderLine:
     right: PriorityRight
 
 
+@dataclass(frozen=True, slots=True)
+class NoticeLine:
+    """A party or holder as the announcement reports their notice (art. 14 (7))."""
+
+    name: str
+    reached: bool  # False: the court recorded that they could not be reached
+
+
+def _notified_zh(notified: Sequence[NoticeLine]) -> str:
+    reached = "、".join(n.name for n in notified if n.reached) or "—"
+    unreached = "、".join(n.name for n in notified if not n.reached)
+    return f"通知情况：已通知 {reached}" + (f"；无法通知 {unreached}，特此公告。" if unreached else "。")
+
+
+def _notified_en(notified: Sequence[NoticeLine]) -> str:
+    reached = ", ".join(n.name for n in notified if n.reached) or "—"
+    unreached = ", ".join(n.name for n in notified if not n.reached)
+    return f"Notified: {reached}" + (
+        f"; could not be reached: {unreached}, notified hereby." if unreached else "."
+    )
+
+
 def _given(text: str | None) -> str:
     return (text or "").strip() or "—"
 
@@ -84,7 +106,11 @@ def _holders_en(holders: Sequence[HolderLine]) -> str:
 
 
 def disclosure_lines_zh(
-    court: Court, disclosure: Disclosure, holders: Sequence[HolderLine], purchase_restriction: str | None
+    court: Court,
+    disclosure: Disclosure,
+    holders: Sequence[HolderLine],
+    purchase_restriction: str | None,
+    notified: Sequence[NoticeLine] = (),
 ) -> list[str]:
     contact = disclosure.contact or Contact()
     lines = [
@@ -99,6 +125,7 @@ def disclosure_lines_zh(
         f"税费及承担方式：{_given(disclosure.taxes)}",
         f"已知瑕疵：{_given(disclosure.defects)}。标的以实物现状为准，竞买人可以申请实地看样。",
         _holders_zh(holders),
+        *([_notified_zh(notified)] if notified else []),
     ]
     if purchase_restriction:
         lines.append(
@@ -116,7 +143,11 @@ def disclosure_lines_zh(
 
 
 def disclosure_lines_en(
-    court: Court, disclosure: Disclosure, holders: Sequence[HolderLine], purchase_restriction: str | None
+    court: Court,
+    disclosure: Disclosure,
+    holders: Sequence[HolderLine],
+    purchase_restriction: str | None,
+    notified: Sequence[NoticeLine] = (),
 ) -> list[str]:
     contact = disclosure.contact or Contact()
     lines = [
@@ -132,6 +163,7 @@ def disclosure_lines_en(
         f"Known defects: {_given(disclosure.defects)}. "
         "The property is sold as it is; bidders may ask to view it.",
         _holders_en(holders),
+        *([_notified_en(notified)] if notified else []),
     ]
     if purchase_restriction:
         lines.append(

@@ -10,7 +10,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from auction.disclosure.announcement_items import HolderLine, disclosure_lines_en, disclosure_lines_zh
+from auction.disclosure.announcement_items import (
+    HolderLine,
+    NoticeLine,
+    disclosure_lines_en,
+    disclosure_lines_zh,
+)
 from auction.disclosure.required_items import from_stored
 from auction.enums import AnnouncementKind, Category, SaleKind
 from auction.models import Court, EnforcementCase, Lot, Property
@@ -52,14 +57,15 @@ def auction_notice(
     lot: Lot,
     profile: RuleProfile,
     holders: Sequence[HolderLine],
+    notified: Sequence[NoticeLine] = (),
 ) -> Notice:
     """The auction announcement with every disclosure docs/rules.md asks for."""
     round_zh, round_en = ROUND_ZH[lot.round], ROUND_EN[lot.round]
     extension = _minutes(profile.extension)
     ext_en = f"{int(profile.extension.total_seconds())} seconds"
     disclosure = from_stored(lot.disclosure)
-    disclosed_zh = disclosure_lines_zh(court, disclosure, holders, lot.purchase_restriction)
-    disclosed_en = disclosure_lines_en(court, disclosure, holders, lot.purchase_restriction)
+    disclosed_zh = disclosure_lines_zh(court, disclosure, holders, lot.purchase_restriction, notified)
+    disclosed_en = disclosure_lines_en(court, disclosure, holders, lot.purchase_restriction, notified)
     fixed_zh = (
         "变卖期间首次有效出价后开始 24 小时竞价期，价格只升不降。"
         if lot.sale_kind is SaleKind.FIXED_PRICE

@@ -21,6 +21,7 @@ from auction.enums import DepositStatus, LotStatus, SaleKind, TimelineKind
 from auction.lots.bid_log import flush_lot
 from auction.lots.deposits import move_deposit
 from auction.lots.eligibility import CONFLICT, has_conflict
+from auction.lots.party_notices import record_waivers
 from auction.lots.transitions import add_timeline, datetime_to_ms, ms_to_datetime, transition
 from auction.models import EnforcementCase, Lot, Property, Registration
 from auction.rules import RuleProfile
@@ -173,6 +174,7 @@ async def record_close(
         await transition(session, lot, LotStatus.FAILED)
         await add_timeline(session, lot, TimelineKind.FAILED)
     await settle_deposits_at_close(session, lot, case_id)
+    await record_waivers(session, lot, lot.closed_at)
     await publish_result_notice(session, lot, case_id, result.winner_code)
     return True
 

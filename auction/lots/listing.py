@@ -28,6 +28,7 @@ from auction.disclosure.required_items import (
 from auction.disclosure.texts import auction_notice, priority_holder_notice
 from auction.enums import LotStatus, PriorityRight, Role, SaleKind, TimelineKind
 from auction.errors import Conflict, Forbidden, ValidationFailed
+from auction.lots import party_notices
 from auction.lots.transitions import add_timeline, transition
 from auction.models import (
     Announcement,
@@ -218,12 +219,23 @@ async def publish_lot(session: AsyncSession, user: User, profile: RuleProfile, l
         raise ValidationFailed("the listing does not meet the rules", fields=errors)
     if profile.terms_approval and lot.approved_at is None:
         raise Conflict("a second staff member must approve the terms first", code="not_approved")
+    parties = await party_notices.parties_of(session, lot)
+    facts = await party_notices.notice_facts(session, lot.id)
+    if profile.party_notice_lead is not None:
+        missing = party_notices.missing_notices(parties, facts, now, profile.party_notice_lead)
+        if missing:
+            raise Conflict(
+                "the parties and known priority holders are notified at least 3 days before the announcement",
+                code="parties_not_notified",
+                fields=missing,
+            )
     holders = list(
         await session.scalars(
             sa.select(PriorityHolder).where(PriorityHolder.lot_id == lot.id).order_by(PriorityHolder.rank)
         )
     )
-    notice = auction_notice(court, case, prop, lot, profile, await holder_lines(session, holders))
+    notified = party_notices.notified_lines(parties, facts)
+    notice = auction_notice(court, case, prop, lot, profile, await holder_lines(session, holders), notified)
     announcement = await publish(session, notice, court_id=court_id, case_id=case_id, lot_id=lot.id)
     for holder in holders:
         await publish(

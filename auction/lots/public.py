@@ -163,6 +163,7 @@ class PublicHolder(msgspec.Struct, frozen=True):
     name: str
     rank: int
     right: str
+    waived: bool = False  # notified before the announcement and not registered by the close
 
 
 class LotDetail(LotSummary, frozen=True, kw_only=True):
@@ -228,7 +229,7 @@ async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) 
         sa.select(PropertyFile).where(PropertyFile.property_id == prop.id).order_by(PropertyFile.id)
     )
     holders = await session.execute(
-        sa.select(User.real_name, PriorityHolder.rank, PriorityHolder.right)
+        sa.select(User.real_name, PriorityHolder.rank, PriorityHolder.right, PriorityHolder.waived_at)
         .join(User, User.id == PriorityHolder.user_id)
         .where(PriorityHolder.lot_id == lot.id)
         .order_by(PriorityHolder.rank)
@@ -241,7 +242,9 @@ async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) 
         status_reason=row.status_reason or "",
         disclosure=from_stored(lot.disclosure),
         purchase_restriction=lot.purchase_restriction,
-        priority_holders=[PublicHolder(name, rank, right.value) for name, rank, right in holders],
+        priority_holders=[
+            PublicHolder(name, rank, right.value, waived is not None) for name, rank, right, waived in holders
+        ],
         supervision_phone=supervision or NATIONAL_HOTLINE,
         files=[
             FileRef(f.kind.value, f.original_name, f.content_type, f"/files/{f.stored_name}") for f in files

@@ -5,7 +5,7 @@ import settlement.models  # noqa: F401  (the rest of the schema)
 from auction.models.accounts import ApiToken, Court, User
 from auction.models.cases import Claim, EnforcementCase, Property, PropertyFile, TimelineEvent
 from auction.models.disclosure import Announcement, DishonestPerson
-from auction.models.eligibility import AgentAuthorisation, BarredPerson, ConsumptionRestriction
+from auction.models.eligibility import AgentAuthorisation, BarredPerson, ConsumptionRestriction, PartyNotice
 from auction.models.engagement import CaseSubscription, Clue, Notification
 from auction.models.lots import (
     Bid,
@@ -34,6 +34,7 @@ __all__ = [
     "Lot",
     "LotTransition",
     "Notification",
+    "PartyNotice",
     "Payment",
     "PaymentEvent",
     "PriorityHolder",

@@ -64,3 +64,22 @@ class AgentAuthorisation(Base):
     confirmed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     confirmed_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PartyNotice(Base):
+    """A notice to a party or known priority holder before the announcement (art. 16), kept as
+    the proof: to whom, by what means, when, and whether it reached them."""
+
+    __tablename__ = "party_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(sa.ForeignKey("lots.id"), index=True)
+    party: Mapped[str] = mapped_column(sa.String(16))  # debtor | creditor | priority_holder
+    party_ref: Mapped[str] = mapped_column(sa.String(32))  # "debtor", "claim:7", "user:12"
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    means: Mapped[str] = mapped_column(sa.String(16))  # platform | email | sms | post | in_person | phone
+    status: Mapped[str] = mapped_column(sa.String(16))  # delivered | failed | unreachable | recorded
+    detail: Mapped[str] = mapped_column(sa.Text, default="")
+    sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    recorded_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))

@@ -95,6 +95,8 @@ class PriorityHolder(Base):
     rank: Mapped[int] = mapped_column(sa.SmallInteger)
     right: Mapped[PriorityRight] = mapped_column(str_enum(PriorityRight), default=PriorityRight.OTHER)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Notified before the announcement (art. 16) and not registered by the close: waived.
+    waived_at: Mapped[dt.datetime | None]
 
 
 class Registration(Base):

@@ -283,6 +283,16 @@ def test_a_second_staff_member_approves_the_terms_and_the_full_announcement_is_p
     editor.locator("[name=purchase_restriction]").fill("杭州市限购：本市户籍家庭限购两套")
     with clerk.expect_navigation():
         editor.locator("button[type=submit]").click()
+    # Art. 16: the debtor has no account here; the clerk records the notice sent by post.
+    notices = clerk.locator(f"tr.party-notices[data-lot-id='{lot['id']}']")
+    notices.locator("summary").click()
+    outside = notices.locator("form.outside-notice")
+    outside.locator("[name='outside.0.ref']").select_option("debtor")
+    outside.locator("[name='outside.0.means']").select_option("post")
+    outside.locator("[name='outside.0.detail']").fill("EMS 1234567890")
+    with clerk.expect_navigation():
+        outside.locator("button[type=submit]").click()
+    expect(notices.locator("li[data-ref=debtor][data-status=recorded]")).to_contain_text("孙立")
 
     judge = new_page()
     sign_in(judge, server, "judge", case_page, "zh")
@@ -316,6 +326,7 @@ def test_a_second_staff_member_approves_the_terms_and_the_full_announcement_is_p
     judge.locator("a[href^='/announcements/']").first.click()
     body = judge.locator("article")
     for item in (
+        "通知情况：已通知 孙立",
         "执行依据：(2025)浙0106民初1234号民事判决书",
         "参考价确定方式：委托评估",
         "税费及承担方式：买卖双方各自承担",

@@ -24,7 +24,7 @@ from bidding_engine.engine import BiddingEngine
 from bidding_engine.results import EligibleRegistration, LotOpening
 from core.db import Base, session_factory
 from core.embedded import EmbeddedServiceError, redis_server_binary
-from core.settings import Settings
+from core.settings import RuleProfileName, Settings
 from settlement import ledger
 from tests.conftest import TEST_SECRET
 from tests.redis_cluster import redis_cluster
@@ -173,3 +173,12 @@ def auction(environ: dict, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def scheduler(standalone_engine: BiddingEngine, committed: async_sessionmaker[AsyncSession]) -> LotScheduler:
     return LotScheduler(standalone_engine, committed, sandbox(10, 60))
+
+
+@pytest.fixture
+async def spc_api(
+    settings: Settings, committed: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app under spc2016: approval, notices before the announcement, the law's periods."""
+    async with api_client(settings.replace(rules=RuleProfileName.SPC2016)) as client:
+        yield client

@@ -5,15 +5,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.enums import Role
-from core.settings import RuleProfileName, Settings
-from tests.integration.conftest import api_client
 from tests.integration.test_workflows import (
     Actor,
     actor,
@@ -21,17 +18,10 @@ from tests.integration.test_workflows import (
     court_and_staff,
     iso,
     new_property,
+    notified_days_ago,
     round_one,
 )
 from tests.lawful import FULL_DISCLOSURE, full_disclosure
-
-
-@pytest.fixture
-async def spc_api(
-    settings: Settings, committed: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with api_client(settings.replace(rules=RuleProfileName.SPC2016)) as client:
-        yield client
 
 
 def spc_listing(property_id: int, **changes: object) -> dict:
@@ -92,6 +82,7 @@ async def test_a_second_staff_member_approves_the_terms_never_the_drafter(
         json={"decided_on": "2026-11-30"},
     )
     assert second.json()["panel_decided_on"] == "2026-11-30"
+    await notified_days_ago(spc_api, committed, clerk, lot_id)
     published = await spc_api.post(f"/api/v1/lots/{lot_id}/publish", headers=clerk.headers)
     assert published.status_code == 200, published.text
     # Published terms were decided: there is nothing left to approve.
@@ -139,6 +130,7 @@ async def test_publishing_names_every_missing_disclosure_and_an_expired_referenc
             "purchase_restriction": restricted,
         },
     )
+    await notified_days_ago(spc_api, committed, clerk, lot_id)
     published = await spc_api.post(f"/api/v1/lots/{lot_id}/publish", headers=clerk.headers)
     assert published.status_code == 200, published.text
     detail = (await spc_api.get(f"/api/v1/lots/{lot_id}")).json()
@@ -231,5 +223,5 @@ async def test_a_priority_holder_is_named_with_the_kind_of_their_right(
     assert "共有人优先购买权" in notice and "co-owner" in notice
     detail = (await api.get(f"/api/v1/lots/{lot_id}")).json()
     assert detail["priority_holders"] == [
-        {"name": detail["priority_holders"][0]["name"], "rank": 1, "right": "co_owner"}
+        {"name": detail["priority_holders"][0]["name"], "rank": 1, "right": "co_owner", "waived": False}
     ]

@@ -13,7 +13,14 @@ from auction.enums import Role
 from auction.lots.payments import sign
 from core.settings import Settings
 from tests.integration.conftest import api_client
-from tests.integration.test_workflows import Actor, actor, approve, court_and_staff, listed_lot
+from tests.integration.test_workflows import (
+    Actor,
+    actor,
+    approve,
+    court_and_staff,
+    listed_lot,
+    notified_days_ago,
+)
 from tests.lawful import FULL_DISCLOSURE
 
 SECRET = "webhook-test-secret"
@@ -78,6 +85,7 @@ async def test_webhook_confirms_once_and_refuses_forgeries(
         )
     ).json()
     await approve(webhook_api, committed, court_code, lot["id"])
+    await notified_days_ago(webhook_api, committed, staff, lot["id"])
     assert (
         await webhook_api.post(f"/api/v1/lots/{lot['id']}/publish", headers=staff.headers)
     ).status_code == 200
@@ -311,6 +319,7 @@ async def test_a_deposit_paid_after_the_close_is_recorded_and_refunded(
         )
     ).json()
     await approve(webhook_api, committed, court_code, lot["id"])
+    await notified_days_ago(webhook_api, committed, staff, lot["id"])
     await webhook_api.post(f"/api/v1/lots/{lot['id']}/publish", headers=staff.headers)
     registration = (
         await webhook_api.post(f"/api/v1/lots/{lot['id']}/registrations", headers=bidder.headers)

@@ -18,7 +18,7 @@ from auction.accounts import identity
 from auction.accounts import users as accounts
 from auction.enums import Role
 from auction.lots.lifecycle import LotScheduler
-from auction.models import Announcement, Lot, TimelineEvent
+from auction.models import Announcement, Lot, PartyNotice, TimelineEvent
 from settlement import chart, ledger
 from settlement.chart import case_forfeits
 from tests.conftest import TEST_SECRET
@@ -75,6 +75,29 @@ async def approve(
     approved = await api.post(f"/api/v1/lots/{lot_id}/approve", headers=second.headers)
     assert approved.status_code == 200, approved.text
     return dict(approved.json())
+
+
+async def notified_days_ago(
+    api: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    staff: Actor,
+    lot_id: int,
+    days: float = 4,
+) -> None:
+    """Every party and holder notified (art. 16; required under spc2016), `days` ago: those
+    without an account by post, the others on the platform too."""
+    parties = (await api.get(f"/api/v1/lots/{lot_id}/party-notices", headers=staff.headers)).json()["parties"]
+    outside = [{"ref": p["ref"], "means": "post"} for p in parties]
+    sent = await api.post(
+        f"/api/v1/lots/{lot_id}/party-notices", headers=staff.headers, json={"outside": outside}
+    )
+    assert sent.status_code == 201, sent.text
+    async with sessions.begin() as session:
+        await session.execute(
+            sa.update(PartyNotice)
+            .where(PartyNotice.lot_id == lot_id)
+            .values(sent_at=PartyNotice.sent_at - dt.timedelta(days=days))
+        )
 
 
 def iso(moment: dt.datetime) -> str:

@@ -18,7 +18,7 @@ from auction.models import User
 from web.auth import optional_user
 from web.error_pages import sign_in_first
 from web.formatting import CST
-from web.labels import BAR_RELATIONS, CATEGORIES, CLAIM_KINDS, REFERENCE_METHODS
+from web.labels import BAR_RELATIONS, CATEGORIES, CLAIM_KINDS, NOTICE_MEANS, REFERENCE_METHODS
 from web.params import path_id
 from web.rendering import render
 from web.state import app_state
@@ -77,6 +77,7 @@ async def case_page(request: Request) -> Response:
         },
         "reference_methods": list(REFERENCE_METHODS.items()),
         "bar_relations": list(BAR_RELATIONS.items()),
+        "outside_means": [(k, v) for k, v in NOTICE_MEANS.items() if k not in ("platform", "email", "sms")],
         "terms_approval": profile.terms_approval,
         "suggested_start": local_input(start),
         "suggested_end": local_input(end),
