@@ -65,8 +65,9 @@ async def confirmation(session: AsyncSession, lot_id: int) -> Confirmation:
         buyer_name=user.real_name,
         bidder_code=registration.bidder_code,
         price=lot.result_price,
-        deposit=registration.deposit_amount,
-        balance=lot.result_price - registration.deposit_amount,
+        # A creditor's deposit covered by their claim paid nothing in: nothing is applied.
+        deposit=0 if registration.deposit_claim_id else registration.deposit_amount,
+        balance=lot.result_price - (0 if registration.deposit_claim_id else registration.deposit_amount),
         closed_at=cst(lot.closed_at),
         balance_due=cst(lot.balance_due_at),
         chain_head=lot.bid_chain_head or "",

@@ -42,7 +42,8 @@ async def balance_paid(session: AsyncSession, user: User, lot_id: int) -> Lot:
         session,
         lot_id=lot.id,
         case_id=case_id,
-        amount=lot.result_price - winner.deposit_amount,
+        # A deposit covered by the buyer's claim paid nothing in: the whole price is due.
+        amount=lot.result_price - (0 if winner.deposit_claim_id else winner.deposit_amount),
         payer=winner.bidder_code,
     )
     await transition(session, lot, LotStatus.SETTLED, actor_user_id=user.id)

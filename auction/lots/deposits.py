@@ -2,6 +2,9 @@
 the same database transaction (idempotent per movement; the money moves in `settlement`).
 
     pending → frozen → refunded | applied → forfeited
+
+A creditor's deposit covered by their claim (art. 17) starts frozen and moves through the same
+statuses, with no posting: no money was paid in, so none is refunded, applied or forfeited.
 """
 
 from __future__ import annotations
@@ -41,10 +44,15 @@ async def move_deposit(
             f"a {registration.deposit_status.value} deposit cannot become {to.value}",
             code="invalid_deposit_state",
         )
-    deposit = postings.Deposit(
-        registration.id, registration.deposit_amount, registration.lot_id, case_id, registration.bidder_code
-    )
-    await POSTING[to](session, deposit)
+    if registration.deposit_claim_id is None:  # a deposit covered by a claim moved no money
+        deposit = postings.Deposit(
+            registration.id,
+            registration.deposit_amount,
+            registration.lot_id,
+            case_id,
+            registration.bidder_code,
+        )
+        await POSTING[to](session, deposit)
     registration.deposit_status = to
     if to is DepositStatus.FROZEN:
         registration.frozen_at = utcnow()

@@ -19,6 +19,7 @@ from auction.lots.deposits import move_deposit
 from auction.lots.payments import PaymentEvent as ProviderEvent
 from auction.lots.payments import new_payment_id
 from auction.models import (
+    Claim,
     Lot,
     Payment,
     PaymentEvent,
@@ -61,13 +62,23 @@ def _identities(user: User) -> list[str | None]:
     return [user.id_number_hash, user.representative_id_hash]
 
 
+async def _covering_claim(session: AsyncSession, user: User, case_id: int, deposit: int) -> int | None:
+    """The user's largest claim in the case, when it covers the deposit (art. 17)."""
+    return await session.scalar(
+        sa.select(Claim.id)
+        .where(Claim.case_id == case_id, Claim.creditor_user_id == user.id, Claim.amount >= deposit)
+        .order_by(Claim.amount.desc(), Claim.id)
+        .limit(1)
+    )
+
+
 async def register(
     session: AsyncSession, user: User, lot_id: int, provider: str, *, undertaking: bool = False
-) -> tuple[Registration, Payment]:
+) -> tuple[Registration, Payment | None]:
     """Register the user for the lot: eligibility by identity, then (a purchase-restricted lot)
     the undertaking that they qualify, then one registration per identity."""
     require_bidder(user)
-    lot, _, court_id = await court_of_lot(session, lot_id)
+    lot, case_id, court_id = await court_of_lot(session, lot_id)
     if lot.status is LotStatus.DRAFT:
         raise NotFound("no such lot")
     prop = await session.get(Property, lot.property_id)
@@ -131,6 +142,13 @@ async def register(
     except IntegrityError:
         # The same identity registering twice at once: the unique (lot, identity) lets one in.
         raise Conflict("you are registered for this lot already", code="already_registered") from None
+    claim_id = await _covering_claim(session, user, case_id, lot.deposit)
+    if claim_id is not None:
+        # A creditor whose claim covers the deposit pays none: frozen at once, no money moved.
+        registration.deposit_claim_id = claim_id
+        registration.deposit_status, registration.frozen_at = DepositStatus.FROZEN, utcnow()
+        await session.flush()
+        return registration, None
     payment = Payment(
         public_id=new_payment_id(), registration_id=registration.id, provider=provider, amount=lot.deposit
     )
@@ -231,6 +249,26 @@ async def apply_payment_event(
     if registration is not None and lot_status is not None:
         await make_eligible(engine, registration, lot_status)
     return registration
+
+
+async def register_and_enable(
+    sessions: async_sessionmaker[AsyncSession],
+    engine: BiddingEngine,
+    user_id: int,
+    lot_id: int,
+    provider: str,
+    *,
+    undertaking: bool = False,
+) -> tuple[Registration, Payment | None]:
+    """Register and commit; a creditor's registration needs no payment, so it is made eligible
+    in the engine at once when the lot is live (after the commit, as every enabling is)."""
+    async with sessions.begin() as session:
+        user = await session.get(User, user_id)
+        assert user is not None
+        registration, payment = await register(session, user, lot_id, provider, undertaking=undertaking)
+        lot_status = await _lot_status(session, lot_id)
+    await make_eligible(engine, registration, lot_status)
+    return registration, payment
 
 
 class OwnRegistration(msgspec.Struct, frozen=True):

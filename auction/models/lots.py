@@ -124,6 +124,9 @@ class Registration(Base):
     )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     frozen_at: Mapped[dt.datetime | None]
+    # A creditor of the case registered without paying: their claim covers the deposit (art. 17).
+    # No money moves for such a deposit; its status still follows the lot.
+    deposit_claim_id: Mapped[int | None] = mapped_column(sa.ForeignKey("claims.id"))
     # The bidder's undertaking that they qualify under the lot's housing purchase limit.
     undertaking_at: Mapped[dt.datetime | None]
     # Found barred after registering (art. 34): out of the engine, deposit released, bids refused.

@@ -43,22 +43,25 @@ async def register(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
     state = app_state(request)
     provider = SandboxProvider.name if state.profile.payment_simulator else WebhookProvider.name
-    body_in = await read_json_or(request, RegistrationBody, RegistrationBody())
-    async with state.sessions.begin() as session:
+    async with state.sessions() as session:
         user = await require_user(request, session)
-        registration, payment = await registrations.register(
-            session, user, lot_id, provider, undertaking=body_in.undertaking
-        )
-        body = {
-            "registration_id": registration.id,
-            "bidder_code": registration.bidder_code,
-            "priority_rank": registration.priority_rank,
-            "deposit": {
-                "amount": payment.amount,
-                "status": registration.deposit_status.value,
-                "payment_id": payment.public_id,
-            },
-        }
+    body_in = await read_json_or(request, RegistrationBody, RegistrationBody())
+    registration, payment = await registrations.register_and_enable(
+        state.sessions, state.engine, user.id, lot_id, provider, undertaking=body_in.undertaking
+    )
+    deposit: dict[str, object] = {
+        "amount": registration.deposit_amount,
+        "status": registration.deposit_status.value,
+        "payment_id": payment.public_id if payment else None,
+    }
+    if registration.deposit_claim_id is not None:
+        deposit["covered_by_claim_id"] = registration.deposit_claim_id
+    body = {
+        "registration_id": registration.id,
+        "bidder_code": registration.bidder_code,
+        "priority_rank": registration.priority_rank,
+        "deposit": deposit,
+    }
     return json_response(body, status_code=201)
 
 

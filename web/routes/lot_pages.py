@@ -95,12 +95,14 @@ async def register_form(request: Request) -> Response:
     form = await form_data(request)
     state = app_state(request)
     provider = SandboxProvider.name if state.profile.payment_simulator else WebhookProvider.name
-    async with state.sessions.begin() as session:
+    async with state.sessions() as session:
         user = await optional_user(request, session)
-        if user is None:
-            return sign_in_first(request, f"/lots/{lot_id}")
-        undertaking = form.get("undertaking") == "yes"
-        await registrations.register(session, user, lot_id, provider, undertaking=undertaking)
+    if user is None:
+        return sign_in_first(request, f"/lots/{lot_id}")
+    undertaking = form.get("undertaking") == "yes"
+    await registrations.register_and_enable(
+        state.sessions, state.engine, user.id, lot_id, provider, undertaking=undertaking
+    )
     return RedirectResponse(f"/lots/{lot_id}", status_code=303)
 
 
