@@ -91,7 +91,7 @@ async def error_page(request: Request, found: Refusal) -> Response:
         "message": _(ERRORS.get(found.code, GENERIC_ERROR)),
         "code": found.code,
         "fields": [
-            (_(FIELDS.get(key.split(".")[0], key)), _(FIELD_ERRORS.get(code, code)))
+            (_(FIELDS.get(key) or FIELDS.get(key.split(".")[0], key)), _(FIELD_ERRORS.get(code, code)))
             for key, code in sorted(found.fields.items())
         ],
         "ways": ways,

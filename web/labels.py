@@ -264,6 +264,17 @@ FIELD_ERRORS: Mapping[str, str] = {
     "role": N_("does not have the right role"),
     "too_large": N_("is too large"),
     "not_a_party": N_("is not a party of this lot"),
+    # Why a registration is refused (403 ineligible, `fields.reason`), after the label "Reason".
+    "conflict_of_interest": N_("— the court has barred this identity from its lot (the Provisions, art. 34)"),
+    "dishonest_person": N_("— on the list of dishonest persons: real estate and vehicles are closed to them"),
+    "consumption_restricted": N_(
+        "— under a consumption restriction: real estate and vehicles are closed to them"
+    ),
+    "defaulted_buyer": N_("— defaulted on an earlier round of this property"),
+    "court_staff": N_("— staff of the court handling the case"),
+    "real_name_required": N_("— the account has no verified identity"),
+    "not_a_bidder_account": N_("— only bidder accounts take part in auctions"),
+    "lot_not_open": N_("— the lot is not open for registration"),
     "unsupported_type": N_("must be a JPEG, PNG or WebP photo or a PDF document"),
 }
 

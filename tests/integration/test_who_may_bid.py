@@ -303,3 +303,23 @@ async def test_a_purchase_restricted_lot_needs_the_undertaking(
         f"/api/v1/lots/{lot}/registrations", headers=buyer.headers, json={"undertaking": True}
     )
     assert made.status_code == 201, made.text
+
+
+async def test_a_refused_registration_from_the_lot_page_says_why_in_words(
+    api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession]
+) -> None:
+    from tests.integration.test_error_pages import PAGE, sign_in_by_form
+
+    _, staff = await court_and_staff(api, committed)
+    insider, number = await person(api)
+    _, _, lot = await listed_lot(api, staff)
+    assert (await bar(api, staff, lot, number)).status_code == 201
+    username = (await api.get("/api/v1/me", headers=insider.headers)).json()["username"]
+    token = await sign_in_by_form(api, username)
+    refused = await api.post(
+        f"/lots/{lot}/register",
+        headers={**PAGE, "referer": f"http://testserver/lots/{lot}"},
+        data={"csrf_token": token},
+    )
+    assert refused.status_code == 403 and "conflict_of_interest" not in refused.text.split("<main")[1]
+    assert "法院已登记该身份不得竞买本标的" in refused.text
