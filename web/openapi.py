@@ -12,7 +12,17 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from web.responses import json_response
-from web.routes import accounts, bidding, court, enforcement, engagement, lists, party_notices, settlement
+from web.routes import (
+    accounts,
+    bidding,
+    court,
+    enforcement,
+    engagement,
+    lawful_listing,
+    lists,
+    party_notices,
+    settlement,
+)
 
 BODIES: dict[tuple[str, str], type[msgspec.Struct]] = {
     ("POST", "/api/v1/users"): accounts.SignUp,
@@ -22,9 +32,9 @@ BODIES: dict[tuple[str, str], type[msgspec.Struct]] = {
     ("POST", "/api/v1/properties"): court.PropertyBody,
     ("POST", "/api/v1/lots"): court.LotBody,
     ("POST", "/api/v1/lots/{lot_id}/priority-holders"): court.PriorityHolderBody,
-    ("PUT", "/api/v1/lots/{lot_id}/disclosure"): court.DisclosureBody,
-    ("POST", "/api/v1/lots/{lot_id}/approve"): court.ApprovalBody,
-    ("POST", "/api/v1/lots/{lot_id}/barred-persons"): court.BarredPersonBody,
+    ("PUT", "/api/v1/lots/{lot_id}/disclosure"): lawful_listing.DisclosureBody,
+    ("POST", "/api/v1/lots/{lot_id}/approve"): lawful_listing.ApprovalBody,
+    ("POST", "/api/v1/lots/{lot_id}/barred-persons"): lawful_listing.BarredPersonBody,
     ("POST", "/api/v1/lots/{lot_id}/registrations"): bidding.RegistrationBody,
     ("POST", "/api/v1/lots/{lot_id}/party-notices"): party_notices.NoticesBody,
     ("POST", "/api/v1/lots/{lot_id}/suspend"): court.ReasonBody,

@@ -19,6 +19,7 @@ from auction.disclosure.required_items import NO_DISCLOSURE, Disclosure, from_st
 from auction.enums import Category, LotStatus
 from auction.errors import NotFound
 from auction.lots.bid_log import PublicBid, public_bids
+from auction.lots.public_record import PUBLIC_STATUSES
 from auction.lots.transitions import ms_to_datetime
 from auction.models import (
     Announcement,
@@ -36,7 +37,6 @@ from auction.models import (
 from bidding_engine.engine import BiddingEngine
 from core.db import like_pattern
 
-PUBLIC_STATUSES = tuple(status for status in LotStatus if status is not LotStatus.DRAFT)
 PAGE_SIZE = 20
 
 
@@ -276,48 +276,6 @@ async def _live_part(
     }
 
 
-class RecordedLot(msgspec.Struct, frozen=True):
-    """A lot's bidding state as the record has it (the engine holds no state for it)."""
-
-    status: str
-    price: int | None
-    leader_code: str | None
-    starting_price: int
-    increment: int
-    end_ms: int
-    bid_count: int
-
-
-async def recorded_lot(session: AsyncSession, lot_id: int) -> RecordedLot:
-    """NotFound for a lot that does not exist or is a draft (not public)."""
-    bid_count = sa.select(sa.func.count()).where(Bid.lot_id == Lot.id).scalar_subquery()
-    winner_code = (
-        sa.select(Registration.bidder_code)
-        .where(Registration.id == Lot.winner_registration_id)
-        .scalar_subquery()
-    )
-    row = (
-        await session.execute(
-            sa.select(Lot, bid_count.label("bid_count"), winner_code.label("winner_code")).where(
-                Lot.id == lot_id, Lot.status.in_(PUBLIC_STATUSES)
-            )
-        )
-    ).first()
-    if row is None:
-        raise NotFound("no such lot")
-    lot = row.Lot
-    end = lot.engine_end_at or lot.end_at
-    return RecordedLot(
-        lot.status.value,
-        lot.result_price,
-        row.winner_code,
-        lot.starting_price,
-        lot.increment,
-        int(end.timestamp() * 1000),
-        row.bid_count or 0,
-    )
-
-
 class NoticeRef(msgspec.Struct, frozen=True):
     id: int
     title_zh: str
@@ -348,29 +306,3 @@ async def lot_page_view(session: AsyncSession, engine: BiddingEngine, lot_id: in
         await public_bids(session, lot_id, limit=HISTORY_ON_PAGE),
         [NoticeRef(row.id, row.title_zh, row.title_en, row.published_at) for row in notices],
     )
-
-
-class LotPlace(msgspec.Struct, frozen=True):
-    """Whose lot it is: the case it sells for and the court acting on it."""
-
-    case_id: int
-    court_id: int
-
-
-async def lot_place(session: AsyncSession, lot_id: int) -> LotPlace | None:
-    row = (
-        await session.execute(
-            sa.select(Property.case_id, EnforcementCase.court_id)
-            .join(Lot, Lot.property_id == Property.id)
-            .join(EnforcementCase, EnforcementCase.id == Property.case_id)
-            .where(Lot.id == lot_id)
-        )
-    ).first()
-    return None if row is None else LotPlace(row.case_id, row.court_id)
-
-
-async def require_public_lot(session: AsyncSession, lot_id: int) -> None:
-    """NotFound unless the lot exists and is public (not a draft)."""
-    status = await session.scalar(sa.select(Lot.status).where(Lot.id == lot_id))
-    if status is None or status is LotStatus.DRAFT:
-        raise NotFound("no such lot")

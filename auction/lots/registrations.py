@@ -4,7 +4,6 @@ go through `auction.bidding`."""
 
 from __future__ import annotations
 
-import msgspec
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -13,7 +12,6 @@ from auction.accounts.access import court_of_lot, require_bidder
 from auction.enums import DepositStatus, LotStatus
 from auction.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from auction.lots import eligibility
-from auction.lots.agents import represented_registration
 from auction.lots.codes import new_bidder_code
 from auction.lots.deposits import move_deposit
 from auction.lots.payments import PaymentEvent as ProviderEvent
@@ -269,91 +267,3 @@ async def register_and_enable(
         lot_status = await _lot_status(session, lot_id)
     await make_eligible(engine, registration, lot_status)
     return registration, payment
-
-
-class OwnRegistration(msgspec.Struct, frozen=True):
-    """A bidder's own registration for one lot, as their lot page shows it."""
-
-    registration_id: int
-    bidder_code: str
-    deposit_status: str
-    payment_id: str | None
-    as_agent: bool = False  # the user bids as the court-confirmed agent of this registration
-
-
-async def own_registration(session: AsyncSession, user: User, lot_id: int) -> OwnRegistration | None:
-    """The user's registration for the lot, or the one they bid under as a confirmed agent."""
-    query = sa.select(Registration, Payment.public_id).outerjoin(
-        Payment, Payment.registration_id == Registration.id
-    )
-    row = (
-        await session.execute(query.where(Registration.lot_id == lot_id, Registration.user_id == user.id))
-    ).first()
-    as_agent = False
-    if row is None:
-        represented = await represented_registration(session, user.id, lot_id)
-        if represented is None:
-            return None
-        row = (await session.execute(query.where(Registration.id == represented))).first()
-        as_agent = True
-    assert row is not None
-    registration, payment_id = row
-    return OwnRegistration(
-        registration.id, registration.bidder_code, registration.deposit_status.value, payment_id, as_agent
-    )
-
-
-class DepositView(msgspec.Struct, frozen=True):
-    amount: int
-    status: str
-    payment_id: str | None
-
-
-class MyRegistration(msgspec.Struct, frozen=True):
-    """One line of "my auctions": the lot, the bidder's code and deposit, and how it ended."""
-
-    registration_id: int
-    lot_id: int
-    title: str
-    bidder_code: str
-    priority_rank: int | None
-    lot_status: str
-    deposit: DepositView
-    outcome: str | None  # won | lost | failed | cancelled, once the lot has one
-    result_price: int | None  # the price the bidder won at
-
-
-def _outcome(lot: Lot, registration: Registration) -> str | None:
-    if lot.status in (LotStatus.SOLD, LotStatus.SETTLED, LotStatus.DEFAULTED):
-        return "won" if lot.winner_registration_id == registration.id else "lost"
-    if lot.status in (LotStatus.FAILED, LotStatus.CANCELLED):
-        return lot.status.value
-    return None
-
-
-async def my_registrations(session: AsyncSession, user: User) -> list[MyRegistration]:
-    rows = await session.execute(
-        sa.select(Registration, Lot, Property.title, Payment.public_id)
-        .join(Lot, Lot.id == Registration.lot_id)
-        .join(Property, Property.id == Lot.property_id)
-        .outerjoin(Payment, Payment.registration_id == Registration.id)
-        .where(Registration.user_id == user.id)
-        .order_by(Registration.id.desc())
-    )
-    result = []
-    for registration, lot, title, payment_id in rows:
-        outcome = _outcome(lot, registration)
-        result.append(
-            MyRegistration(
-                registration.id,
-                lot.id,
-                title,
-                registration.bidder_code,
-                registration.priority_rank,
-                lot.status.value,
-                DepositView(registration.deposit_amount, registration.deposit_status.value, payment_id),
-                outcome,
-                lot.result_price if outcome == "won" else None,
-            )
-        )
-    return result

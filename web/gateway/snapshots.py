@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Callable
 
 from auction.lots.bid_log import public_bids
-from auction.lots.public import recorded_lot
+from auction.lots.public_record import recorded_lot
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.results import Snapshot as EngineSnapshot
 from core.db import DbSessions

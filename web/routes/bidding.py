@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from auction.errors import NotFound
-from auction.lots import registrations
+from auction.lots import own_registrations, registrations
 from auction.lots.bidding import refused_bid, refused_proxy
 from auction.lots.payments import SandboxProvider, WebhookProvider
 from web.auth import require_user
@@ -129,7 +129,7 @@ async def set_proxy(request: Request) -> Response:
 async def my_registrations(request: Request) -> Response:
     async with app_state(request).sessions() as session:
         user = await require_user(request, session)
-        return json_response(await registrations.my_registrations(session, user))
+        return json_response(await own_registrations.my_registrations(session, user))
 
 
 routes = [

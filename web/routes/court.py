@@ -12,8 +12,8 @@ from starlette.routing import Route
 
 from auction.cases import registry as cases
 from auction.disclosure.required_items import NO_DISCLOSURE, Disclosure
-from auction.enums import BarRelation, Category, PriorityRight
-from auction.lots import after_sale, eligibility
+from auction.enums import Category, PriorityRight
+from auction.lots import after_sale
 from auction.lots import control as lot_control
 from auction.lots import listing as lots
 from auction.models import Claim, EnforcementCase, Lot, Property, User
@@ -69,26 +69,10 @@ class LotBody(Body):
     purchase_restriction: str | None = None
 
 
-class DisclosureBody(Body):
-    disclosure: Disclosure
-    purchase_restriction: str | None = None
-
-
-class ApprovalBody(Body):
-    decided_on: dt.date | None = None  # the collegial panel's decision; today when not given
-
-
 class PriorityHolderBody(Body):
     user_id: int
     rank: int
     right: PriorityRight = PriorityRight.OTHER
-
-
-class BarredPersonBody(Body):
-    name: str
-    id_number: str
-    relation: BarRelation
-    court_wide: bool = False  # every lot of the court, not only this one
 
 
 class ReasonBody(Body):
@@ -150,12 +134,6 @@ def lot_json(lot: Lot) -> dict[str, Any]:
         "previous_lot_id": lot.previous_lot_id,
         "disclosure": lot.disclosure or {},
         "purchase_restriction": lot.purchase_restriction,
-        **approval_json(lot),
-    }
-
-
-def approval_json(lot: Lot) -> dict[str, Any]:
-    return {
         "approved_by": lot.approved_by,
         "approved_at": lot.approved_at.isoformat() if lot.approved_at else None,
         "panel_decided_on": lot.panel_decided_on.isoformat() if lot.panel_decided_on else None,
@@ -229,52 +207,6 @@ async def publish_lot(request: Request) -> Response:
         user = await require_user(request, session)
         announcement = await lots.publish_lot(session, user, state.profile, lot_id)
         return json_response({"status": "announced", "announcement_id": announcement.id})
-
-
-async def set_disclosure(request: Request) -> Response:
-    lot_id = path_id(request, "lot_id")
-    body = await read_json(request, DisclosureBody)
-    async with app_state(request).sessions.begin() as session:
-        user = await require_user(request, session)
-        lot = await lots.set_disclosure(session, user, lot_id, body.disclosure, body.purchase_restriction)
-        return json_response(lot_json(lot))
-
-
-async def approve_terms(request: Request) -> Response:
-    lot_id = path_id(request, "lot_id")
-    body = await read_json_or(request, ApprovalBody, ApprovalBody())
-    async with app_state(request).sessions.begin() as session:
-        user = await require_user(request, session)
-        lot = await lots.approve_terms(session, user, lot_id, body.decided_on)
-        return json_response(approval_json(lot))
-
-
-async def bar_person(request: Request) -> Response:
-    """Bar a person (art. 34); those already registered under that identity are made ineligible."""
-    lot_id = path_id(request, "lot_id")
-    body = await read_json(request, BarredPersonBody)
-    state = app_state(request)
-    async with state.sessions.begin() as session:
-        user = await require_user(request, session)
-        new = eligibility.NewBar(body.name, body.id_number, body.relation, body.court_wide)
-        barring = await eligibility.bar_person(
-            session, state.engine, user, lot_id, new, secret_key=state.settings.secret_key
-        )
-        response = json_response(
-            {
-                "id": barring.barred.id,
-                "lot_id": barring.barred.lot_id,
-                "name": barring.barred.name,
-                "id_number": barring.barred.id_number_masked,
-                "relation": barring.barred.relation.value,
-                "made_ineligible": [
-                    {"lot_id": r.lot_id, "bidder_code": r.bidder_code} for r in barring.ineligible
-                ],
-            },
-            status_code=201,
-        )
-    state.cache.forget(lot_page_key(lot_id))
-    return response
 
 
 async def delete_draft(request: Request) -> Response:
@@ -353,9 +285,6 @@ routes = [
     Route("/api/v1/lots", create_lot, methods=["POST"]),
     Route("/api/v1/lots/{lot_id}", delete_draft, methods=["DELETE"]),
     Route("/api/v1/lots/{lot_id}/publish", publish_lot, methods=["POST"]),
-    Route("/api/v1/lots/{lot_id}/disclosure", set_disclosure, methods=["PUT"]),
-    Route("/api/v1/lots/{lot_id}/approve", approve_terms, methods=["POST"]),
-    Route("/api/v1/lots/{lot_id}/barred-persons", bar_person, methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/priority-holders", add_priority_holder, methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/suspend", control("suspend"), methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/resume", control("resume"), methods=["POST"]),

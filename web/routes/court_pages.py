@@ -18,7 +18,8 @@ from auction.models import User
 from web.auth import optional_user
 from web.error_pages import sign_in_first
 from web.formatting import CST
-from web.labels import BAR_RELATIONS, CATEGORIES, CLAIM_KINDS, NOTICE_MEANS, REFERENCE_METHODS
+from web.labels import CATEGORIES, CLAIM_KINDS
+from web.labels_lawful import BAR_RELATIONS, NOTICE_MEANS, REFERENCE_METHODS
 from web.params import path_id
 from web.rendering import render
 from web.state import app_state

@@ -12,9 +12,10 @@ from starlette.routing import Route
 
 from auction.disclosure.confirmation import confirmation, confirmation_pdf
 from auction.enums import LotStatus, Role
-from auction.lots import registrations
+from auction.lots import own_registrations, registrations
 from auction.lots.payments import SandboxProvider, WebhookProvider
-from auction.lots.public import LotPageView, lot_page_view, lot_place
+from auction.lots.public import LotPageView, lot_page_view
+from auction.lots.public_record import lot_place
 from web.auth import optional_user
 from web.cache import lot_page_key
 from web.charts import price_points
@@ -42,7 +43,7 @@ async def lot_page(request: Request) -> Response:
                 # draft waits on the console).
                 place = await lot_place(session, lot_id)
             if current is not None:
-                registration = await registrations.own_registration(session, current, lot_id)
+                registration = await own_registrations.own_registration(session, current, lot_id)
     is_staff = current is not None and current.role in (Role.COURT_STAFF, Role.ADMIN)
 
     async def load() -> LotPageView:

@@ -9,7 +9,8 @@ from starlette.routing import Route
 
 from auction.errors import NotFound
 from auction.lots.bid_log import check_chain, public_bids, published_head
-from auction.lots.public import list_lots, lot_detail, require_public_lot
+from auction.lots.public import list_lots, lot_detail
+from auction.lots.public_record import require_public_lot
 from auction.lots.transitions import ms_to_datetime
 from web.params import is_number, path_id
 from web.queries import lot_filter

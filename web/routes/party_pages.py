@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from auction.cases import allocation as distribution
 from auction.enums import Role
-from auction.lots import party_notices, registrations
+from auction.lots import own_registrations, party_notices
 from auction.notifications import inbox as notifications_inbox
 from settlement.plans import LineView, PlanView
 from web.auth import optional_user
@@ -42,7 +42,7 @@ async def my_auctions(request: Request) -> Response:
         user = await optional_user(request, session)
         if user is None:
             return sign_in_first(request)
-        items = await registrations.my_registrations(session, user)
+        items = await own_registrations.my_registrations(session, user)
         notices = await party_notices.my_notices(session, user)
     return render(request, "me.html", {"items": items, "notices": notices}, current_user=user)
 
