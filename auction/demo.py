@@ -397,7 +397,7 @@ def demo_disclosure(prop: Property, now: dt.datetime) -> Disclosure:
         encumbrances="已查封；抵押权人杭州银行，成交后由法院通知解除抵押及查封。" if housing else "已查封。",
         occupancy="被执行人居住，无租赁，法院负责腾退交付。" if housing else "停放于法院指定停车场。",
         taxes="过户产生的税费由买卖双方依照法律规定各自承担。",
-        defects="无已知瑕疵；按现状拍卖，可预约看样。",
+        defects="无已知瑕疵。",
         contact=Contact("王法官", "0571-85550000"),
     )
 
