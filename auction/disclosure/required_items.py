@@ -15,6 +15,7 @@ import msgspec
 
 # Long enough for a real encumbrance list; a notice built from it still fits any page.
 MAX_ITEM_CHARS = 2_000
+MAX_PHONE_CHARS = 40
 
 
 class ReferenceMethod(enum.StrEnum):
@@ -64,16 +65,16 @@ def _blank(value: str | None) -> bool:
 def malformed_items(disclosure: Disclosure, purchase_restriction: str | None) -> dict[str, str]:
     """Problems a draft may not hold either: text too long."""
     errors = {}
-    texts: dict[str, str | None] = {f"disclosure.{name}": getattr(disclosure, name) for name in TEXT_ITEMS}
-    texts["purchase_restriction"] = purchase_restriction
-    if disclosure.contact is not None:
-        texts["disclosure.contact.name"] = disclosure.contact.name
-        texts["disclosure.contact.phone"] = disclosure.contact.phone
-    for path, text in texts.items():
-        if text is not None and len(text) > MAX_ITEM_CHARS:
+    contact = disclosure.contact or Contact()
+    limits: dict[str, tuple[str | None, int]] = {
+        f"disclosure.{name}": (getattr(disclosure, name), MAX_ITEM_CHARS) for name in TEXT_ITEMS
+    }
+    limits["purchase_restriction"] = (purchase_restriction, MAX_ITEM_CHARS)
+    limits["disclosure.contact.name"] = (contact.name, MAX_ITEM_CHARS)
+    limits["disclosure.contact.phone"] = (contact.phone, MAX_PHONE_CHARS)
+    for path, (text, limit) in limits.items():
+        if text is not None and len(text) > limit:
             errors[path] = "too_long"
-    if disclosure.contact and disclosure.contact.phone and len(disclosure.contact.phone) > 40:
-        errors["disclosure.contact.phone"] = "too_long"
     return errors
 
 

@@ -80,7 +80,8 @@ def auction_notice(
             f"起拍价：{yuan(lot.starting_price)} 元（无保留价）；加价幅度：{yuan(lot.increment)} 元；"
             f"保证金：{yuan(lot.deposit)} 元。",
             "竞买人须实名注册，在竞价结束前交纳保证金后方可出价；竞买人身份在竞价结束前不予公开，以竞买号代替。",
-            "本案执行法院工作人员、本标的前次拍卖的悔拍人不得竞买；不动产拍卖中，失信被执行人不得竞买。",
+            "本案执行法院工作人员、平台运营人员、本标的评估及辅助机构人员及其近亲属、本标的前次拍卖的悔拍人不得竞买，"
+            "委托他人代为竞买的亦同；不动产和机动车拍卖中，失信被执行人及被限制消费人员不得竞买。",
             f"出价：首次出价可等于起拍价，此后每次出价为当前价加加价幅度的整数倍；竞价结束前 {extension}内有出价的，"
             f"结束时间自该出价时起顺延 {extension}，不限次数。",
             *disclosed_zh,
@@ -100,8 +101,9 @@ def auction_notice(
             f"(no hidden reserve); increment CNY {yuan(lot.increment)}; deposit CNY {yuan(lot.deposit)}.",
             "Bidders register under their real name and bid once their deposit is frozen; identities stay hidden "
             "behind bidder codes until bidding ends.",
-            "Staff of the handling court and a defaulting buyer of an earlier round may not bid; on real estate, "
-            "persons on the dishonest persons list may not bid.",
+            "Staff of the handling court, the platform's operators, the lot's appraisers and helper agencies, "
+            "their close relatives and a defaulting buyer of an earlier round may not bid, not even through an "
+            "agent; on real estate and vehicles, persons on the dishonest or consumption-restriction list may not.",
             f"The first bid may equal the starting price; each later bid is the current price plus a whole multiple "
             f"of the increment. A bid in the last {ext_en} moves the end to {ext_en} after it, without limit.",
             *disclosed_en,

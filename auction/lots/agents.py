@@ -135,15 +135,3 @@ async def agents_of_lots(session: AsyncSession, lot_ids: list[int]) -> list[Agen
         AgentView(a.id, a.lot_id, code, p_name, a_username, a_name, a.status, f"/files/{a.document_name}")
         for a, code, p_name, a_username, a_name in rows
     ]
-
-
-async def confirmed_agent_name(session: AsyncSession, registration_id: int) -> str | None:
-    """The confirmed agent's name, for the confirmation that names principal and agent."""
-    return await session.scalar(
-        sa.select(User.real_name)
-        .join(AgentAuthorisation, AgentAuthorisation.agent_user_id == User.id)
-        .where(
-            AgentAuthorisation.registration_id == registration_id, AgentAuthorisation.status == "confirmed"
-        )
-        .limit(1)
-    )

@@ -220,7 +220,7 @@ async def publish_lot(session: AsyncSession, user: User, profile: RuleProfile, l
     if profile.terms_approval and lot.approved_at is None:
         raise Conflict("a second staff member must approve the terms first", code="not_approved")
     parties = await party_notices.parties_of(session, lot)
-    facts = await party_notices.notice_facts(session, lot.id)
+    facts = party_notices.facts_of(await party_notices.notices_of(session, lot.id))
     if profile.party_notice_lead is not None:
         missing = party_notices.missing_notices(parties, facts, now, profile.party_notice_lead)
         if missing:

@@ -129,13 +129,8 @@ async def notices_of(session: AsyncSession, lot_id: int) -> list[PartyNotice]:
     )
 
 
-async def notice_facts(session: AsyncSession, lot_id: int) -> list[NoticeFact]:
-    rows = await session.execute(
-        sa.select(PartyNotice.party_ref, PartyNotice.status, PartyNotice.sent_at).where(
-            PartyNotice.lot_id == lot_id
-        )
-    )
-    return [NoticeFact(ref, status, sent_at) for ref, status, sent_at in rows]
+def facts_of(notices: Iterable[PartyNotice]) -> list[NoticeFact]:
+    return [NoticeFact(n.party_ref, n.status, n.sent_at) for n in notices]
 
 
 def _message(lot: Lot, title: str) -> tuple[str, str]:

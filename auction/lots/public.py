@@ -217,7 +217,9 @@ async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) 
         .label("status_reason")
     )
     query = (
-        _base_query().add_columns(registrants, bid_count, winner_code, status_reason).where(Lot.id == lot_id)
+        _base_query()
+        .add_columns(registrants, bid_count, winner_code, status_reason, Court.supervision_phone)
+        .where(Lot.id == lot_id)
     )
     row = (await session.execute(query)).first()
     if row is None:
@@ -234,7 +236,6 @@ async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) 
         .where(PriorityHolder.lot_id == lot.id)
         .order_by(PriorityHolder.rank)
     )
-    supervision = await session.scalar(sa.select(Court.supervision_phone).where(Court.code == row.court_code))
     return LotDetail(
         **fields,  # type: ignore[arg-type]
         description=prop.description,
@@ -245,7 +246,7 @@ async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) 
         priority_holders=[
             PublicHolder(name, rank, right.value, waived is not None) for name, rank, right, waived in holders
         ],
-        supervision_phone=supervision or NATIONAL_HOTLINE,
+        supervision_phone=row.supervision_phone or NATIONAL_HOTLINE,
         files=[
             FileRef(f.kind.value, f.original_name, f.content_type, f"/files/{f.stored_name}") for f in files
         ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import uuid
 from dataclasses import dataclass, field
 
 import httpx
@@ -65,6 +66,63 @@ def short_lot(server: Server, bidder: str, *, seconds: int) -> tuple[int, int]:
     paid = httpx.post(f"{url}/payments/{registration['deposit']['payment_id']}/simulate-paid", headers=buyer)
     assert paid.status_code == 200, paid.text
     return int(lot["id"]), case_id
+
+
+@dataclass(frozen=True)
+class NewLot:
+    """What a test lists through the API: a new case of `debtor`, its property, one lot."""
+
+    debtor: str
+    title: str
+    category: str = "real_estate"
+    appraised_value: int = 3_000_000
+    start_in: dt.timedelta = dt.timedelta(hours=2)
+    bidding: dt.timedelta = dt.timedelta(hours=1)
+    disclosure: dict[str, object] | None = None
+    purchase_restriction: str | None = None
+
+
+def listed_by_api(server: Server, new: NewLot, *, publish: bool) -> tuple[int, int]:
+    """The lot at the lowest lawful price (70 %, deposit 10 %), as a draft or published:
+    (lot id, case id)."""
+    court = {"Authorization": f"Bearer {token(server, 'court')}"}
+    url = server.base_url + "/api/v1"
+    case = httpx.post(
+        f"{url}/cases",
+        headers=court,
+        json={
+            "case_number": f"(2026)浙0106执{uuid.uuid4().int % 100_000}号",
+            "debtor": {"name": new.debtor, "kind": "natural"},
+        },
+    ).json()
+    prop = httpx.post(
+        f"{url}/properties",
+        headers=court,
+        json={
+            "case_id": case["id"],
+            "title": new.title,
+            "category": new.category,
+            "appraised_value": new.appraised_value,
+        },
+    ).json()
+    start = dt.datetime.now(dt.UTC) + new.start_in
+    starting = new.appraised_value * 7 // 10
+    body: dict[str, object] = {
+        "property_id": prop["id"],
+        "round": 1,
+        "starting_price": starting,
+        "increment": 10_000,
+        "deposit": starting // 10,
+        "start_at": start.isoformat(),
+        "end_at": (start + new.bidding).isoformat(),
+        "purchase_restriction": new.purchase_restriction,
+    }
+    if new.disclosure is not None:
+        body["disclosure"] = new.disclosure
+    lot = httpx.post(f"{url}/lots", headers=court, json=body).json()
+    if publish:
+        assert httpx.post(f"{url}/lots/{lot['id']}/publish", headers=court).status_code == 200
+    return int(lot["id"]), int(case["id"])
 
 
 def wait_for_status(server: Server, lot_id: int, status: str, timeout_s: float = 20) -> None:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.browser import answer_confirmations, short_lot, sign_in, wait_for_status
+from tests.e2e.browser import NewLot, answer_confirmations, listed_by_api, short_lot, sign_in, wait_for_status
 from tests.e2e.conftest import ARTIFACTS, Server, start_server
 from tests.e2e.test_two_workers import token
 
@@ -232,46 +232,17 @@ def test_a_second_staff_member_approves_the_terms_and_the_full_announcement_is_p
     """The clerk drafts; publishing names what is missing; the clerk fills the disclosures; the
     judge (a second staff member) approves; the announcement carries every item."""
     server = embedded_server
-    court = {"Authorization": f"Bearer {token(server, 'court')}"}
-    url = server.base_url + "/api/v1"
-    case = httpx.post(
-        f"{url}/cases",
-        headers=court,
-        json={
-            "case_number": f"(2026)浙0106执{uuid.uuid4().int % 10_000}号",
-            "debtor": {"name": "孙立", "kind": "natural"},
-        },
-    ).json()
-    prop = httpx.post(
-        f"{url}/properties",
-        headers=court,
-        json={
-            "case_id": case["id"],
-            "title": "拱墅区商铺一间",
-            "category": "real_estate",
-            "appraised_value": 2_000_000,
-        },
-    ).json()
-    start = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
-    lot = httpx.post(
-        f"{url}/lots",
-        headers=court,
-        json={
-            "property_id": prop["id"],
-            "round": 1,
-            "starting_price": 1_400_000,
-            "increment": 10_000,
-            "deposit": 140_000,
-            "start_at": start.isoformat(),
-            "end_at": (start + dt.timedelta(hours=1)).isoformat(),
-        },
-    ).json()
-    case_page = f"/court/cases/{case['id']}"
+    lot_id, case_id = listed_by_api(
+        server,
+        NewLot("孙立", "拱墅区商铺一间", appraised_value=2_000_000, start_in=dt.timedelta(hours=1)),
+        publish=False,
+    )
+    case_page = f"/court/cases/{case_id}"
 
     clerk = new_page("en-US")
     sign_in(clerk, server, "court", case_page, "en")
     # The drafter is offered no approval of their own terms.
-    row = clerk.locator(f"tr[data-lot-id='{lot['id']}']")
+    row = clerk.locator(f"tr[data-lot-id='{lot_id}']")
     expect(row.locator("button.approve")).to_have_count(0)
     row.locator("button.publish").click()
     refusal = row.locator("form:has(button.publish) .form-error")
@@ -284,7 +255,7 @@ def test_a_second_staff_member_approves_the_terms_and_the_full_announcement_is_p
     with clerk.expect_navigation():
         editor.locator("button[type=submit]").click()
     # Art. 16: the debtor has no account here; the clerk records the notice sent by post.
-    notices = clerk.locator(f"tr.party-notices[data-lot-id='{lot['id']}']")
+    notices = clerk.locator(f"tr.party-notices[data-lot-id='{lot_id}']")
     notices.locator("summary").click()
     outside = notices.locator("form.outside-notice")
     outside.locator("[name='outside.0.ref']").select_option("debtor")
@@ -298,8 +269,8 @@ def test_a_second_staff_member_approves_the_terms_and_the_full_announcement_is_p
     sign_in(judge, server, "judge", case_page, "zh")
     asked = answer_confirmations(judge)
     with judge.expect_navigation():
-        judge.locator(f"tr[data-lot-id='{lot['id']}'] button.approve").click()
-    expect(judge.locator(f"tr[data-lot-id='{lot['id']}'] .approved")).to_contain_text("已于")
+        judge.locator(f"tr[data-lot-id='{lot_id}'] button.approve").click()
+    expect(judge.locator(f"tr[data-lot-id='{lot_id}'] .approved")).to_contain_text("已于")
     assert len(asked.asked) == 1
 
     clerk.reload()
@@ -309,7 +280,7 @@ def test_a_second_staff_member_approves_the_terms_and_the_full_announcement_is_p
     expect(row.locator("a.monitor")).to_be_visible()
 
     # The lot page and its announcement, in Chinese, carry every disclosure.
-    judge.goto(f"{server.base_url}/lots/{lot['id']}")
+    judge.goto(f"{server.base_url}/lots/{lot_id}")
     disclosure = judge.locator("#disclosure")
     for item in (
         "执行依据",

@@ -11,9 +11,8 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from auction.accounts import credit_code, identity
-from tests.e2e.browser import answer_confirmations, sign_in, wait_for_status
+from tests.e2e.browser import NewLot, answer_confirmations, listed_by_api, sign_in, wait_for_status
 from tests.e2e.conftest import Server
-from tests.e2e.test_two_workers import token
 from tests.lawful import FULL_DISCLOSURE
 
 
@@ -26,44 +25,9 @@ def published_lot(
     purchase_restriction: str | None = None,
 ) -> tuple[int, int]:
     """Through the API: a published lot of a new case, (lot id, case id)."""
-    court = {"Authorization": f"Bearer {token(server, 'court')}"}
-    url = server.base_url + "/api/v1"
-    case = httpx.post(
-        f"{url}/cases",
-        headers=court,
-        json={
-            "case_number": f"(2026)浙0106执{uuid.uuid4().int % 100_000}号",
-            "debtor": {"name": "周某", "kind": "natural"},
-        },
-    ).json()
-    prop = httpx.post(
-        f"{url}/properties",
-        headers=court,
-        json={
-            "case_id": case["id"],
-            "title": "滨江区住宅一套" if category == "real_estate" else "浙B·8A888 小型轿车",
-            "category": category,
-            "appraised_value": 3_000_000,
-        },
-    ).json()
-    start = dt.datetime.now(dt.UTC) + start_in
-    lot = httpx.post(
-        f"{url}/lots",
-        headers=court,
-        json={
-            "property_id": prop["id"],
-            "round": 1,
-            "starting_price": 2_100_000,
-            "increment": 10_000,
-            "deposit": 210_000,
-            "start_at": start.isoformat(),
-            "end_at": (start + bidding).isoformat(),
-            "disclosure": FULL_DISCLOSURE,
-            "purchase_restriction": purchase_restriction,
-        },
-    ).json()
-    assert httpx.post(f"{url}/lots/{lot['id']}/publish", headers=court).status_code == 200
-    return int(lot["id"]), int(case["id"])
+    title = "滨江区住宅一套" if category == "real_estate" else "浙B·8A888 小型轿车"
+    new = NewLot("周某", title, category, 3_000_000, start_in, bidding, FULL_DISCLOSURE, purchase_restriction)
+    return listed_by_api(server, new, publish=True)
 
 
 def test_a_company_signs_up_and_registers_for_a_home_with_its_undertaking(

@@ -68,7 +68,7 @@ async def list_notices(request: Request) -> Response:
         parties = await party_notices.parties_of(session, lot)
         rows = await party_notices.notices_of(session, lot.id)
         lead = state.profile.party_notice_lead or dt.timedelta(0)
-        facts = [party_notices.NoticeFact(n.party_ref, n.status, n.sent_at) for n in rows]
+        facts = party_notices.facts_of(rows)
         return json_response(
             {
                 "parties": [{"party": p.party, "ref": p.ref, "name": p.name} for p in parties],
