@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
 
 def full_disclosure(valid_days: int = 300) -> dict[str, object]:
-    valid_until = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=valid_days)
+    # Days are China's, as the rule counts them: from 16:00 UTC China is a day ahead.
+    valid_until = dt.datetime.now(CHINA).date() + dt.timedelta(days=valid_days)
     return {
         "instrument": "(2025)浙0106民初1234号民事判决书",
         "reference_price": {"method": "appraisal", "valid_until": valid_until.isoformat()},
