@@ -34,6 +34,19 @@ class LotStatus(enum.StrEnum):
     SETTLED = "settled"
     DEFAULTED = "defaulted"
     CANCELLED = "cancelled"
+    RULED = "ruled"  # the sale ruling (成交裁定) is issued: ownership passes when it is served
+    DELIVERED = "delivered"  # the property is handed over (交付)
+    ANNULLED = "annulled"  # the sale is undone on a ground of art. 31
+    DEFERRED = "deferred"  # 暂缓 by decision, at most 5 days (art. 28)
+    TAKEN_BY_CREDITOR = "taken_by_creditor"  # nobody bid; a creditor took it at the reserve (以物抵债)
+
+
+# Bidding is halted and the remaining time kept: 中止 by ruling, 暂缓 by decision (art. 28).
+HALTED_STATUSES = (LotStatus.SUSPENDED, LotStatus.DEFERRED)
+# The price was paid in full: the proceeds are the case's.
+PAID_STATUSES = (LotStatus.SETTLED, LotStatus.RULED, LotStatus.DELIVERED)
+# A buyer was found at the close (whatever happened afterwards but an annulment).
+SOLD_OUTCOMES = (LotStatus.SOLD, *PAID_STATUSES, LotStatus.DEFAULTED)
 
 
 class DepositStatus(enum.StrEnum):
@@ -60,6 +73,10 @@ class AnnouncementKind(enum.StrEnum):
     PRIORITY_NOTICE = "priority_notice"
     ALLOCATION = "allocation"
     REWARD = "reward"
+    RULING = "ruling"  # 成交裁定
+    ANNULMENT = "annulment"  # art. 31
+    DEFERRAL = "deferral"  # 暂缓 (art. 28)
+    CREDITOR_TAKES = "creditor_takes"  # 以物抵债
 
 
 class TimelineKind(enum.StrEnum):
@@ -83,6 +100,14 @@ class TimelineKind(enum.StrEnum):
     DISTRIBUTED = "distributed"
     CLOSED = "closed"
     BIDDER_BARRED = "bidder_barred"  # a registered bidder found barred (art. 34)
+    QUALIFICATION = "qualification"  # the buyer's purchase-limit check recorded
+    RULED = "ruled"
+    DELIVERED = "delivered"
+    ANNULLED = "annulled"
+    DEFERRED = "deferred"
+    AUCTION_OBJECTION = "auction_objection"  # an objection to an act of the auction (art. 36)
+    AUCTION_OBJECTION_DECIDED = "auction_objection_decided"
+    TAKEN_BY_CREDITOR = "taken_by_creditor"
 
 
 class FileKind(enum.StrEnum):
@@ -142,3 +167,19 @@ class AccountKind(enum.StrEnum):
 
     NATURAL = "natural"
     LEGAL = "legal"
+
+
+class AnnulGround(enum.StrEnum):
+    """The grounds on which a sale is annulled (the Provisions art. 31 (1)–(6))."""
+
+    MISDESCRIPTION = "misdescription"  # the description, photos or defects seriously untrue
+    SYSTEM_FAILURE = "system_failure"  # a fault, attack or data error made the result wrong
+    COLLUSION = "collusion"  # bidders, or bidders and the platform, colluded
+    UNQUALIFIED_BUYER = "unqualified_buyer"  # the buyer may not bid (barred, listed, not qualified)
+    UNLAWFUL_CONDITIONS = "unlawful_conditions"  # bidders unlawfully kept out or held to unequal terms
+    OTHER = "other"  # another serious breach of the procedure
+
+    @property
+    def buyer_at_fault(self) -> bool:
+        """Whether the buyer caused it, so their deposit is forfeited (art. 31 and art. 24)."""
+        return self in (AnnulGround.COLLUSION, AnnulGround.UNQUALIFIED_BUYER)

@@ -61,6 +61,7 @@ async def disburse_plan(session: AsyncSession, plan: AllocationPlan, *, court_id
             idempotency_key=f"{key}:costs",
         )
     lines = list(await session.scalars(sa.select(AllocationLine).where(AllocationLine.plan_id == plan.id)))
+    set_off = {line.claim_id: await set_off_owed(session, line.claim_id, line.allocated) for line in lines}
     for line in lines:
         await _pay_out(
             session,
@@ -70,6 +71,7 @@ async def disburse_plan(session: AsyncSession, plan: AllocationPlan, *, court_id
             case_id,
             "allocation",
             f"{key}:line:{line.claim_id}",
+            netted=set_off[line.claim_id],
         )
     if plan.remainder_to_debtor:
         await _pay_out(
@@ -85,6 +87,20 @@ async def disburse_plan(session: AsyncSession, plan: AllocationPlan, *, court_id
     await session.flush()
 
 
+async def set_off_owed(session: AsyncSession, claim_id: int, allocated: int) -> int:
+    """What a creditor-buyer still owes from a price set off against this claim (a debit on the
+    claim's account, `postings.price_set_off`): the claim's payout nets it. A line that cannot
+    cover it stops the plan: paying it out would pay others with money the court never got."""
+    owed = max(await ledger.balance(session, chart.creditor(claim_id)), 0)
+    if owed > allocated:
+        raise PlanConflict(
+            f"claim {claim_id}'s creditor bought the property and set off {owed} fen of the price, "
+            f"but the plan allots the claim {allocated} fen: the buyer pays the difference first",
+            code="set_off_uncovered",
+        )
+    return owed
+
+
 async def _pay_out(
     session: AsyncSession,
     escrow: chart.Account,
@@ -93,8 +109,10 @@ async def _pay_out(
     case_id: int,
     kind: str,
     key: str,
+    netted: int = 0,
 ) -> None:
-    """Allot `amount` from the case's escrow to `payee`, then pay it out of the court's account.
+    """Allot `amount` from the case's escrow to `payee`, then pay it out of the court's account,
+    less what the payee owes from a set-off (`netted`: the allotment settles it, no money moves).
 
     A line allotted nothing (a security whose property is unsold) moves no money: the ledger
     refuses empty transactions, so there is nothing to post."""
@@ -107,10 +125,11 @@ async def _pay_out(
         case_id=case_id,
         idempotency_key=key,
     )
-    await ledger.post(
-        session,
-        "payout",
-        [ledger.debit(payee, amount), ledger.credit(chart.bank(), amount)],
-        case_id=case_id,
-        idempotency_key=f"{key}:payout",
-    )
+    if amount - netted > 0:
+        await ledger.post(
+            session,
+            "payout",
+            [ledger.debit(payee, amount - netted), ledger.credit(chart.bank(), amount - netted)],
+            case_id=case_id,
+            idempotency_key=f"{key}:payout",
+        )

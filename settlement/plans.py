@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import utcnow
+from settlement.disbursement import set_off_owed
 from settlement.enums import DebtorKind, ObjectionStatus, PlanStatus
 from settlement.errors import PlanConflict, PlanInvalid, PlanNotFound
 from settlement.models import (
@@ -84,6 +85,30 @@ async def received_by_claim(session: AsyncSession, case_id: int) -> dict[int, in
 # -- the draft ----------------------------------------------------------------------------------
 
 
+async def _drop_draft(session: AsyncSession, draft: AllocationPlan) -> None:
+    for model in (AllocationLine, AllocationCost, AllocationProceeds):
+        await session.execute(sa.delete(model).where(model.plan_id == draft.id))
+    await session.delete(draft)
+    await session.flush()
+
+
+async def release_sale(session: AsyncSession, lot_id: int) -> None:
+    """A sale is being undone: no plan may go on distributing its price. A draft holding it is
+    dropped (the court's working copy, never served); a served or paid-out plan refuses."""
+    holding = await session.scalars(
+        sa.select(AllocationPlan)
+        .join(AllocationProceeds, AllocationProceeds.plan_id == AllocationPlan.id)
+        .where(AllocationProceeds.lot_id == lot_id, AllocationProceeds.source == "sale")
+    )
+    for plan in list(holding):
+        if plan.status is not PlanStatus.DRAFT:
+            raise PlanConflict(
+                f"allocation plan {plan.id} ({plan.status.value}) distributes this sale's price",
+                code="plan_in_progress",
+            )
+        await _drop_draft(session, plan)
+
+
 async def draft_plan(
     session: AsyncSession,
     *,
@@ -104,10 +129,7 @@ async def draft_plan(
     if active is not None and active.status is not PlanStatus.DRAFT:
         raise PlanConflict("this case has a plan in progress", code="plan_in_progress")
     if active is not None:  # a draft is the court's working copy: a new one replaces it
-        for model in (AllocationLine, AllocationCost, AllocationProceeds):
-            await session.execute(sa.delete(model).where(model.plan_id == active.id))
-        await session.delete(active)
-        await session.flush()
+        await _drop_draft(session, active)
     if not proceeds:
         raise PlanConflict("no settled proceeds to distribute", code="no_proceeds")
     result = allocate(
@@ -117,6 +139,8 @@ async def draft_plan(
         debtor_kind,
         await earlier_plans(session, case_id),
     )
+    for line in result.lines:  # a draft the court could never pay out is refused at once
+        await set_off_owed(session, line.claim_id, line.allocated)
     plan = AllocationPlan(
         case_id=case_id,
         proceeds=result.proceeds,

@@ -8,6 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from web.i18n import N_
+from web.labels_after_hammer import (
+    AFTER_ERRORS,
+    AFTER_FIELDS,
+    AFTER_STATUSES,
+    AFTER_TIMELINE,
+    ANNUL_GROUNDS,
+    DEADLINES,
+)
 from web.labels_lawful import (
     NOTICE_MEANS,
     NOTICE_STATUSES,
@@ -33,6 +41,7 @@ LOT_STATUSES: Mapping[str, str] = {
     "settled": N_("Paid in full"),
     "defaulted": N_("Buyer defaulted"),
     "cancelled": N_("Withdrawn"),
+    **AFTER_STATUSES,
 }
 DEPOSIT_STATUSES: Mapping[str, str] = {
     "pending": N_("Deposit due"),
@@ -92,6 +101,7 @@ TIMELINE_KINDS: Mapping[str, str] = {
     "distributed": N_("Proceeds paid out"),
     "closed": N_("Case closed"),
     "bidder_barred": N_("Bidder found barred and made ineligible"),
+    **AFTER_TIMELINE,
 }
 RULE_PROFILES: Mapping[str, str] = {
     "sandbox": N_("sandbox (demonstration)"),
@@ -175,6 +185,7 @@ FIELDS: Mapping[str, str] = {
     "credit_code": N_("Unified social credit code"),
     "representative_name": N_("Legal representative"),
     "representative_id_number": N_("Legal representative's identity number"),
+    **AFTER_FIELDS,
 }
 FIELD_ERRORS: Mapping[str, str] = {
     "required": N_("is required"),
@@ -290,6 +301,7 @@ ERRORS: Mapping[str, str] = {
     "too_low": N_("The amount is below the next valid bid."),
     "already_leading": N_("You are already the highest bidder."),
     "invalid_amount": N_("The amount must be the current price plus whole increments."),
+    **AFTER_ERRORS,
 }
 GENERIC_ERROR = N_("The request was refused.")
 
@@ -314,4 +326,6 @@ GLOBALS: Mapping[str, Mapping[str, str]] = {
     "notice_means_labels": NOTICE_MEANS,
     "notice_status_labels": NOTICE_STATUSES,
     "party_labels": PARTIES,
+    "deadline_labels": DEADLINES,
+    "annul_ground_labels": ANNUL_GROUNDS,
 }

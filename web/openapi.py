@@ -14,6 +14,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from web.responses import json_response
 from web.routes import (
     accounts,
+    after_hammer,
+    auction_objections,
     bidding,
     court,
     enforcement,
@@ -40,6 +42,11 @@ BODIES: dict[tuple[str, str], type[msgspec.Struct]] = {
     ("POST", "/api/v1/lots/{lot_id}/suspend"): court.ReasonBody,
     ("POST", "/api/v1/lots/{lot_id}/resume"): court.ReasonBody,
     ("POST", "/api/v1/lots/{lot_id}/cancel"): court.ReasonBody,
+    ("POST", "/api/v1/lots/{lot_id}/defer"): court.ReasonBody,
+    ("POST", "/api/v1/lots/{lot_id}/qualification"): after_hammer.QualificationBody,
+    ("POST", "/api/v1/lots/{lot_id}/annul"): after_hammer.AnnulBody,
+    ("POST", "/api/v1/lots/{lot_id}/objections"): auction_objections.ObjectionBody,
+    ("POST", "/api/v1/auction-objections/{objection_id}/decide"): auction_objections.DecisionBody,
     ("POST", "/api/v1/lots/{lot_id}/bids"): bidding.BidBody,
     ("PUT", "/api/v1/lots/{lot_id}/proxy"): bidding.ProxyBody,
     ("POST", "/api/v1/cases/{case_id}/allocation-plans"): settlement.PlanBody,

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction.accounts.access import case_for_staff
+from auction.cases.owed import claims_owed, outstanding_claims
 from auction.disclosure.notices import publish
 from auction.disclosure.texts import Notice
-from auction.enums import AnnouncementKind, CaseStatus, LotStatus, TimelineKind
+from auction.enums import PAID_STATUSES, AnnouncementKind, CaseStatus, LotStatus, TimelineKind
 from auction.errors import Forbidden, NotFound
 from auction.models import Claim, EnforcementCase, Lot, Property, Registration, TimelineEvent, User
 from auction.rules import RuleProfile
@@ -23,7 +24,7 @@ from settlement.enums import ObjectionStatus
 from settlement.models import AllocationPlan, Objection
 from settlement.objections import Revision
 from settlement.plans import PlanSummary, PlanView, ProceedsItem
-from settlement.waterfall import ClaimInput, CostItem
+from settlement.waterfall import CostItem
 
 
 async def _undistributed_proceeds(session: AsyncSession, case_id: int) -> list[ProceedsItem]:
@@ -33,12 +34,12 @@ async def _undistributed_proceeds(session: AsyncSession, case_id: int) -> list[P
         await session.execute(
             sa.select(Lot, Property.id)
             .join(Property, Property.id == Lot.property_id)
-            .where(Property.case_id == case_id, Lot.status.in_((LotStatus.SETTLED, LotStatus.DEFAULTED)))
+            .where(Property.case_id == case_id, Lot.status.in_((*PAID_STATUSES, LotStatus.DEFAULTED)))
         )
     ).all()
     found = []
     for lot, property_id in lots:
-        if lot.status is LotStatus.SETTLED and (lot.id, "sale") not in taken and lot.result_price:
+        if lot.status in PAID_STATUSES and (lot.id, "sale") not in taken and lot.result_price:
             found.append(ProceedsItem(lot.id, property_id, "sale", lot.result_price))
         if lot.status is LotStatus.DEFAULTED and (lot.id, "forfeit") not in taken:
             forfeited = await session.scalar(
@@ -49,35 +50,16 @@ async def _undistributed_proceeds(session: AsyncSession, case_id: int) -> list[P
     return found
 
 
-async def _outstanding_claims(session: AsyncSession, case_id: int) -> list[tuple[Claim, int]]:
-    """Each claim with what is still owed after earlier disbursed plans."""
-    received = await plans.received_by_claim(session, case_id)
-    claims = await session.scalars(sa.select(Claim).where(Claim.case_id == case_id).order_by(Claim.id))
-    return [(claim, claim.amount - received.get(claim.id, 0)) for claim in claims]
-
-
 async def compute_plan(
     session: AsyncSession, user: User, case_id: int, costs: list[CostItem]
 ) -> AllocationPlan:
     case = await case_for_staff(session, user, case_id, lock=True)
-    owed = [(claim, left) for claim, left in await _outstanding_claims(session, case_id) if left > 0]
     return await plans.draft_plan(
         session,
         case_id=case_id,
         debtor_kind=case.debtor_kind,
         proceeds=await _undistributed_proceeds(session, case_id),
-        claims=[
-            ClaimInput(
-                claim.id,
-                claim.creditor_name,
-                claim.kind,
-                left,
-                claim.rank,
-                claim.property_id,
-                claim.seized_at,
-            )
-            for claim, left in owed
-        ],
+        claims=await claims_owed(session, case_id),
         costs=costs,
         created_by=user.id,
     )
@@ -189,7 +171,7 @@ async def disburse_plan(session: AsyncSession, user: User, plan_id: int) -> Allo
     case.updated_at = utcnow()
     await session.flush()
     _timeline(session, case.id, TimelineKind.DISTRIBUTED, f"plan {plan.id}")
-    unpaid = sum(left for _, left in await _outstanding_claims(session, case.id))
+    unpaid = sum(left for _, left in await outstanding_claims(session, case.id))
     if unpaid == 0:
         case.status, case.closed_at = CaseStatus.CLOSED_SATISFIED, utcnow()
         _timeline(session, case.id, TimelineKind.CLOSED, "all claims paid")

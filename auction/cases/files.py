@@ -22,6 +22,7 @@ from auction.enums import FileKind
 from auction.errors import Forbidden, NotFound, ValidationFailed
 from auction.models import (
     AgentAuthorisation,
+    AuctionObjection,
     Clue,
     EnforcementCase,
     Lot,
@@ -134,6 +135,16 @@ async def served_file(
         detected = sniff(await asyncio.to_thread(_head, path))
         content_type = detected.content_type if detected else "application/octet-stream"
         found = ServedFile(path, content_type, f"authorisation-{authorisation.id}{path.suffix}")
+    elif (
+        objection := await session.scalar(
+            sa.select(AuctionObjection).where(AuctionObjection.document_names.contains([path.name]))
+        )
+    ) is not None:
+        if viewer is None or not await _may_see_objection(session, viewer, objection):
+            raise NotFound("no such file")
+        detected = sniff(await asyncio.to_thread(_head, path))
+        content_type = detected.content_type if detected else "application/octet-stream"
+        found = ServedFile(path, content_type, f"objection-{objection.id}{path.suffix}")
     else:
         clue = await session.scalar(sa.select(Clue).where(Clue.attachment_name == path.name))
         if clue is None or viewer is None or not await _may_see_clue(session, viewer, clue):
@@ -157,6 +168,21 @@ def _head(path: Path) -> bytes:
         return b""
 
 
+async def _is_staff_of_lots_court(session: AsyncSession, viewer: User, lot_id: int) -> bool:
+    court_id = await session.scalar(
+        sa.select(EnforcementCase.court_id)
+        .join(Property, Property.case_id == EnforcementCase.id)
+        .join(Lot, Lot.property_id == Property.id)
+        .where(Lot.id == lot_id)
+    )
+    assert court_id is not None
+    try:
+        require_staff_of(viewer, court_id)
+    except Forbidden:
+        return False
+    return True
+
+
 async def _may_see_authorisation(
     session: AsyncSession, viewer: User, authorisation: AgentAuthorisation
 ) -> bool:
@@ -166,18 +192,14 @@ async def _may_see_authorisation(
     )
     if viewer.id in (principal, authorisation.agent_user_id):
         return True
-    court_id = await session.scalar(
-        sa.select(EnforcementCase.court_id)
-        .join(Property, Property.case_id == EnforcementCase.id)
-        .join(Lot, Lot.property_id == Property.id)
-        .where(Lot.id == authorisation.lot_id)
-    )
-    assert court_id is not None
-    try:
-        require_staff_of(viewer, court_id)
-    except Forbidden:
-        return False
-    return True
+    return await _is_staff_of_lots_court(session, viewer, authorisation.lot_id)
+
+
+async def _may_see_objection(session: AsyncSession, viewer: User, objection: AuctionObjection) -> bool:
+    """An objection's documents: its objector and the lot's court."""
+    if viewer.id == objection.user_id:
+        return True
+    return await _is_staff_of_lots_court(session, viewer, objection.lot_id)
 
 
 async def _may_see_clue(session: AsyncSession, viewer: User, clue: Clue) -> bool:

@@ -7,14 +7,14 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auction.enums import LotStatus
+from auction.enums import SOLD_OUTCOMES, LotStatus
 from auction.models import (
     Court,
     Lot,
 )
 from settlement.fees import commission_cap
 
-SOLD_STATUSES = (LotStatus.SOLD, LotStatus.SETTLED, LotStatus.DEFAULTED)
+SOLD_STATUSES = SOLD_OUTCOMES
 
 
 CLOSED_STATUSES = (*SOLD_STATUSES, LotStatus.FAILED)

@@ -133,13 +133,20 @@ STATUS_NOTICES = {
     AnnouncementKind.SUSPENSION: ("中止拍卖公告", "suspension of the auction", "中止", "suspended"),
     AnnouncementKind.RESUMPTION: ("恢复拍卖公告", "resumption of the auction", "恢复", "resumed"),
     AnnouncementKind.CANCELLATION: ("撤回拍卖公告", "withdrawal of the auction", "撤回", "withdrawn"),
+    AnnouncementKind.DEFERRAL: ("暂缓拍卖公告", "deferral of the auction", "暂缓", "deferred"),
 }
 
 
-def status_notice(kind: AnnouncementKind, court: Court, prop: Property, reason: str) -> Notice:
+def status_notice(
+    kind: AnnouncementKind, court: Court, prop: Property, reason: str, until: dt.datetime | None = None
+) -> Notice:
+    """A lot halted, resumed or withdrawn; a deferral says until when, at most (art. 28)."""
     title_zh, title_en, verb_zh, verb_en = STATUS_NOTICES[kind]
     because_zh = f"原因：{reason}" if reason else ""
     because_en = f" Reason: {reason}" if reason else ""
+    if until is not None:
+        because_zh += f"暂缓期限至 {cst(until)}，届时恢复拍卖或依法中止。"
+        because_en += f" Deferred until {cst(until)} at the latest, then resumed or suspended by ruling."
     return Notice(
         kind,
         f"{prop.title}{title_zh}",

@@ -20,7 +20,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction.enums import LotStatus
+from auction.enums import HALTED_STATUSES, LotStatus
 from auction.lots.bid_chain import GENESIS_HASH, ChainCheck, ChainLink, link_hash, verify
 from auction.models import Bid, Lot
 from bidding_engine.engine import BiddingEngine
@@ -31,7 +31,7 @@ from core.tasks import stop_if_cancelled
 log = logging.getLogger(__name__)
 
 BID_LOG_LOCK = 0x62_69_64  # advisory lock namespace ("bid") for per-lot serialisation
-ACTIVE_STATUSES = (LotStatus.LIVE, LotStatus.SUSPENDED, LotStatus.ENDED)
+ACTIVE_STATUSES = (LotStatus.LIVE, *HALTED_STATUSES, LotStatus.ENDED)
 
 
 def _link(record: BidRecord) -> ChainLink:

@@ -1,5 +1,8 @@
-"""The court's control of a published lot: suspend (中止), resume or cancel (撤回) it, in the
-engine too when it holds the lot, with the transition, the timeline node and the public notice."""
+"""The court's control of a published lot: defer (暂缓, by decision, at most 5 days), suspend
+(中止, by ruling), resume or cancel (撤回) it, in the engine too when it holds the lot, with the
+transition, the timeline node and the public notice. Deferral and suspension both halt bidding
+and keep the remaining time (art. 28); a deferral is resumed or converted into a suspension
+before its limit (`auction.deadlines`), and the console warns as the limit nears."""
 
 from __future__ import annotations
 
@@ -9,9 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction.accounts.access import lot_for_staff
+from auction.deadlines import deferral_due
 from auction.disclosure.notices import publish, records_of
 from auction.disclosure.texts import status_notice
-from auction.enums import AnnouncementKind, DepositStatus, LotStatus, TimelineKind
+from auction.enums import HALTED_STATUSES, AnnouncementKind, DepositStatus, LotStatus, TimelineKind
 from auction.errors import Conflict, ValidationFailed
 from auction.lots.bid_log import flush_lot
 from auction.lots.deposits import move_deposit
@@ -23,14 +27,21 @@ from auction.models import (
 )
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.errors import EngineUnavailable
+from core.db import utcnow
 
 log = logging.getLogger(__name__)
 
 CONTROL = {
-    "suspend": ((LotStatus.ANNOUNCED, LotStatus.LIVE), LotStatus.SUSPENDED, AnnouncementKind.SUSPENSION),
-    "resume": ((LotStatus.SUSPENDED,), None, AnnouncementKind.RESUMPTION),
+    "defer": ((LotStatus.ANNOUNCED, LotStatus.LIVE), LotStatus.DEFERRED, AnnouncementKind.DEFERRAL),
+    # A deferral is converted into a suspension by the ruling 中止 needs.
+    "suspend": (
+        (LotStatus.ANNOUNCED, LotStatus.LIVE, LotStatus.DEFERRED),
+        LotStatus.SUSPENDED,
+        AnnouncementKind.SUSPENSION,
+    ),
+    "resume": (HALTED_STATUSES, None, AnnouncementKind.RESUMPTION),
     "cancel": (
-        (LotStatus.ANNOUNCED, LotStatus.LIVE, LotStatus.SUSPENDED),
+        (LotStatus.ANNOUNCED, LotStatus.LIVE, *HALTED_STATUSES),
         LotStatus.CANCELLED,
         AnnouncementKind.CANCELLATION,
     ),
@@ -38,13 +49,16 @@ CONTROL = {
 
 
 TIMELINE = {
+    "defer": TimelineKind.DEFERRED,
     "suspend": TimelineKind.SUSPENDED,
     "resume": TimelineKind.RESUMED,
     "cancel": TimelineKind.CANCELLED,
 }
-REASON_REQUIRED = frozenset({"suspend"})
+# The engine call of each action: a deferral halts the engine as a suspension does.
+ENGINE_CALL = {"defer": "suspend", "suspend": "suspend", "resume": "resume", "cancel": "cancel"}
+REASON_REQUIRED = frozenset({"suspend", "defer"})
 # What puts the engine back when the record of a court action could not be written.
-UNDO = {"suspend": "resume", "resume": "suspend", "cancel": "reinstate"}
+UNDO = {"defer": "resume", "suspend": "resume", "resume": "suspend", "cancel": "reinstate"}
 
 
 async def control_lot(
@@ -65,11 +79,13 @@ async def control_lot(
     if lot.status not in allowed_from:
         raise Conflict(f"a {lot.status.value} lot cannot be {action}ed", code="invalid_status")
     in_engine = await engine.snapshot(lot.id) is not None
+    if action == "suspend" and lot.status is LotStatus.DEFERRED:
+        in_engine = False  # converting: the engine is halted already, and stays so
     if action == "resume":
         # Back to where it was suspended from: live if the engine holds it, else announced.
         to = LotStatus.LIVE if in_engine else LotStatus.ANNOUNCED
     if in_engine:
-        result = await getattr(engine, action)(lot.id)
+        result = await getattr(engine, ENGINE_CALL[action])(lot.id)
         if not result.accepted:
             raise Conflict(
                 f"the engine refused to {action}: {result.code}", code=result.code or "invalid_status"
@@ -102,11 +118,19 @@ async def _record(
     if action == "cancel":
         # The engine takes no bid any more: every bid it accepted goes to the record now.
         lot.bid_chain_head = await flush_lot(session, engine, lot.id)
+    if to is LotStatus.DEFERRED:
+        lot.deferred_from, lot.deferred_until = lot.status.value, deferral_due(utcnow()).due_at
+    else:
+        lot.deferred_from = lot.deferred_until = None
     await transition(session, lot, to, actor_user_id=user.id, reason=reason)
     await add_timeline(session, lot, TIMELINE[action], reason)
     court, _, prop = await records_of(session, lot)
     await publish(
-        session, status_notice(kind, court, prop, reason), court_id=court_id, case_id=case_id, lot_id=lot.id
+        session,
+        status_notice(kind, court, prop, reason, lot.deferred_until),
+        court_id=court_id,
+        case_id=case_id,
+        lot_id=lot.id,
     )
     if action == "cancel":
         await _release_all_deposits(session, lot, case_id)

@@ -1,7 +1,8 @@
 """A registration's deposit status and the ledger posting that goes with each change, made in
 the same database transaction (idempotent per movement; the money moves in `settlement`).
 
-    pending → frozen → refunded | applied → forfeited
+    pending → frozen → refunded | applied → forfeited | refunded (a sale annulled, the buyer
+                                                                  not at fault)
 
 A creditor's deposit covered by their claim (art. 17) starts frozen and moves through the same
 statuses, with no posting: no money was paid in, so none is refunded, applied or forfeited.
@@ -21,7 +22,7 @@ from settlement import postings
 
 ALLOWED = {
     DepositStatus.FROZEN: {DepositStatus.PENDING},
-    DepositStatus.REFUNDED: {DepositStatus.FROZEN},
+    DepositStatus.REFUNDED: {DepositStatus.FROZEN, DepositStatus.APPLIED},
     DepositStatus.APPLIED: {DepositStatus.FROZEN},
     DepositStatus.FORFEITED: {DepositStatus.APPLIED},
 }
@@ -52,7 +53,10 @@ async def move_deposit(
             case_id,
             registration.bidder_code,
         )
-        await POSTING[to](session, deposit)
+        if registration.deposit_status is DepositStatus.APPLIED and to is DepositStatus.REFUNDED:
+            await postings.deposit_returned(session, deposit)  # out of the case's escrow
+        else:
+            await POSTING[to](session, deposit)
     registration.deposit_status = to
     if to is DepositStatus.FROZEN:
         registration.frozen_at = utcnow()

@@ -13,7 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction.accounts import identity
 from auction.accounts.access import lot_for_staff
-from auction.enums import BarRelation, DepositStatus, LotStatus, RestrictedRole, Role, TimelineKind
+from auction.enums import (
+    HALTED_STATUSES,
+    BarRelation,
+    DepositStatus,
+    LotStatus,
+    RestrictedRole,
+    Role,
+    TimelineKind,
+)
 from auction.errors import Conflict, ValidationFailed
 from auction.lots.deposits import move_deposit
 from auction.lots.transitions import add_timeline
@@ -31,8 +39,8 @@ from bidding_engine.engine import BiddingEngine
 from core.db import utcnow
 
 # Bars are entered until the sale is decided; after it, the close has checked them once more.
-OPEN_FOR_BARS = (LotStatus.DRAFT, LotStatus.ANNOUNCED, LotStatus.LIVE, LotStatus.SUSPENDED)
-IN_THE_ENGINE = (LotStatus.LIVE, LotStatus.SUSPENDED)
+OPEN_FOR_BARS = (LotStatus.DRAFT, LotStatus.ANNOUNCED, LotStatus.LIVE, *HALTED_STATUSES)
+IN_THE_ENGINE = (LotStatus.LIVE, *HALTED_STATUSES)
 CONFLICT = "conflict_of_interest"
 
 

@@ -17,11 +17,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.disclosure.notices import publish_result_notice
-from auction.enums import DepositStatus, LotStatus, SaleKind, TimelineKind
+from auction.enums import HALTED_STATUSES, DepositStatus, LotStatus, SaleKind, TimelineKind
 from auction.lots.bid_log import flush_lot
 from auction.lots.deposits import move_deposit
 from auction.lots.eligibility import CONFLICT, has_conflict
+from auction.lots.outages import defer_after_outage, outage_in, record_outage
 from auction.lots.party_notices import record_waivers
+from auction.lots.rebuild import ENGINE_STATUS
 from auction.lots.transitions import add_timeline, datetime_to_ms, ms_to_datetime, transition
 from auction.models import EnforcementCase, Lot, Property, Registration
 from auction.rules import RuleProfile
@@ -138,12 +140,23 @@ async def _open(
 
 
 async def record_close(
-    session: AsyncSession, engine: BiddingEngine, lot_id: int, result: CloseResult
+    session: AsyncSession,
+    engine: BiddingEngine,
+    lot_id: int,
+    result: CloseResult,
+    profile: RuleProfile | None = None,
 ) -> bool:
-    """Record an engine close in PostgreSQL once; False when another worker already did."""
+    """Record an engine close in PostgreSQL once; False when another worker already did. With
+    the profile, a close after an engine outage in the final window defers the lot instead."""
     lot = await session.scalar(sa.select(Lot).where(Lot.id == lot_id).with_for_update())
     if lot is None or lot.status is not LotStatus.LIVE:
         return False
+    if profile is not None:
+        end = ms_to_datetime(result.end_ms)
+        outage = await outage_in(session, end - profile.extension, end)
+        if outage is not None:
+            await defer_after_outage(session, engine, profile, lot, result, outage)
+            return True
     lot.bid_chain_head = await flush_lot(session, engine, lot_id)
     lot.engine_end_at = ms_to_datetime(result.end_ms)
     # When the engine closed it, not when this worker got to record it.
@@ -211,6 +224,7 @@ async def close_due_lots(
     engine: BiddingEngine,
     missing: set[int] | None = None,
     failures: Failures | None = None,
+    profile: RuleProfile | None = None,
 ) -> list[int]:
     """Close every live lot whose engine end has passed, each in its own transaction: a lot whose
     close cannot be recorded is reported (`failures`, /healthz) and retried every tick, and never
@@ -222,7 +236,7 @@ async def close_due_lots(
     async with sessions() as session:
         rows = (
             await session.execute(
-                sa.select(Lot.id, Lot.status).where(Lot.status.in_((LotStatus.LIVE, LotStatus.SUSPENDED)))
+                sa.select(Lot.id, Lot.status).where(Lot.status.in_((LotStatus.LIVE, *HALTED_STATUSES)))
             )
         ).all()
     results = await asyncio.gather(*(engine.close(row.id) for row in rows))
@@ -235,7 +249,7 @@ async def close_due_lots(
             if missing is not None:
                 missing.add(lot_id)
         if result.status != "ended":
-            if result.status not in ("missing", status.value):
+            if result.status not in ("missing", ENGINE_STATUS[status].value):
                 await reconcile(sessions, engine, lot_id)
             continue
         if status is not LotStatus.LIVE:
@@ -247,7 +261,7 @@ async def close_due_lots(
             continue
         try:
             async with sessions.begin() as session:
-                if await record_close(session, engine, lot_id, result):
+                if await record_close(session, engine, lot_id, result, profile):
                     recorded.append(lot_id)
         except Exception as exc:
             if _service_away(exc):
@@ -264,6 +278,8 @@ RECONCILE = {
     (LotStatus.SUSPENDED, "live"): "suspend",
     (LotStatus.LIVE, "cancelled"): "reinstate",
     (LotStatus.SUSPENDED, "cancelled"): "reinstate",
+    (LotStatus.DEFERRED, "live"): "suspend",
+    (LotStatus.DEFERRED, "cancelled"): "reinstate",
 }
 
 
@@ -303,10 +319,19 @@ class LotScheduler:
         self.tick_s = tick_s
         self.reported_missing: set[int] = set()
         self.failures: Failures = {}  # lots that could not be opened or closed, retried each tick
+        # Since when this clock could not reach the engine (auction.lots.outages); None: it can.
+        self.engine_down_since: dt.datetime | None = None
 
     async def tick(self) -> tuple[list[int], list[int]]:
         opened = await open_due_lots(self.sessions, self.engine, self.profile, self.failures)
-        closed = await close_due_lots(self.sessions, self.engine, self.reported_missing, self.failures)
+        if self.engine_down_since is not None:
+            # Back from an outage: recorded before any close, so each close can see it.
+            await self.engine.now_ms()  # raises while the engine is still away
+            await record_outage(self.sessions, self.engine_down_since, utcnow())
+            self.engine_down_since = None
+        closed = await close_due_lots(
+            self.sessions, self.engine, self.reported_missing, self.failures, self.profile
+        )
         return opened, closed
 
     async def run(self) -> None:
@@ -316,6 +341,8 @@ class LotScheduler:
                 await self.tick()
             except SERVICE_ERRORS as exc:
                 # Fails closed: nothing opens or closes until both services answer again.
+                if isinstance(exc, EngineUnavailable) and self.engine_down_since is None:
+                    self.engine_down_since = utcnow()
                 log.warning("lifecycle tick failed, retrying: %s", exc)
                 await asyncio.sleep(1.0)
             await asyncio.sleep(self.tick_s)

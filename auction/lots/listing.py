@@ -26,7 +26,15 @@ from auction.disclosure.required_items import (
     to_stored,
 )
 from auction.disclosure.texts import auction_notice, priority_holder_notice
-from auction.enums import LotStatus, PriorityRight, Role, SaleKind, TimelineKind
+from auction.enums import (
+    HALTED_STATUSES,
+    PAID_STATUSES,
+    LotStatus,
+    PriorityRight,
+    Role,
+    SaleKind,
+    TimelineKind,
+)
 from auction.errors import Conflict, Forbidden, ValidationFailed
 from auction.lots import party_notices
 from auction.lots.transitions import add_timeline, transition
@@ -61,7 +69,7 @@ class NewLot:
 
 
 # A lot in one of these has sold its property: the property cannot be listed again.
-SOLD_STATUSES = (LotStatus.ENDED, LotStatus.SOLD, LotStatus.SETTLED)
+SOLD_STATUSES = (LotStatus.ENDED, LotStatus.SOLD, *PAID_STATUSES, LotStatus.TAKEN_BY_CREDITOR)
 
 
 def _sale_kind(round_: int) -> SaleKind:
@@ -118,7 +126,7 @@ async def create_lot(session: AsyncSession, user: User, profile: RuleProfile, ne
     busy = await session.scalar(
         sa.select(Lot.id).where(
             Lot.property_id == prop.id,
-            Lot.status.in_((LotStatus.DRAFT, LotStatus.ANNOUNCED, LotStatus.LIVE, LotStatus.SUSPENDED)),
+            Lot.status.in_((LotStatus.DRAFT, LotStatus.ANNOUNCED, LotStatus.LIVE, *HALTED_STATUSES)),
         )
     )
     if busy is not None:

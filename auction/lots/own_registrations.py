@@ -7,7 +7,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auction.enums import LotStatus
+from auction.enums import SOLD_OUTCOMES, LotStatus
 from auction.lots.agents import represented_registration
 from auction.models import Lot, Payment, Property, Registration, User
 
@@ -65,7 +65,7 @@ class MyRegistration(msgspec.Struct, frozen=True):
 
 
 def _outcome(lot: Lot, registration: Registration) -> str | None:
-    if lot.status in (LotStatus.SOLD, LotStatus.SETTLED, LotStatus.DEFAULTED):
+    if lot.status in SOLD_OUTCOMES:
         return "won" if lot.winner_registration_id == registration.id else "lost"
     if lot.status in (LotStatus.FAILED, LotStatus.CANCELLED):
         return lot.status.value

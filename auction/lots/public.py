@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from auction.disclosure.announcement_items import NATIONAL_HOTLINE
 from auction.disclosure.announcements import PUBLIC_KINDS
 from auction.disclosure.required_items import NO_DISCLOSURE, Disclosure, from_stored
-from auction.enums import Category, LotStatus
+from auction.enums import HALTED_STATUSES, Category, LotStatus
 from auction.errors import NotFound
 from auction.lots.bid_log import PublicBid, public_bids
 from auction.lots.public_record import PUBLIC_STATUSES
@@ -140,7 +140,7 @@ async def list_lots(session: AsyncSession, where: LotFilter, engine: BiddingEngi
         (row.Lot, _summary_fields(row.Lot, row.Property, row.court_code, row.court_name)) for row in rows
     ]
     if engine is not None:
-        held = [(lot, item) for lot, item in found if lot.status in (LotStatus.LIVE, LotStatus.SUSPENDED)]
+        held = [(lot, item) for lot, item in found if lot.status in (LotStatus.LIVE, *HALTED_STATUSES)]
         snapshots = await asyncio.gather(*(engine.snapshot(lot.id) for lot, _ in held))
         for (_, item), snapshot in zip(held, snapshots, strict=True):
             if snapshot is not None:
@@ -185,6 +185,14 @@ class LotDetail(LotSummary, frozen=True, kw_only=True):
     purchase_restriction: str | None = None
     priority_holders: list[PublicHolder] = msgspec.field(default_factory=list)
     supervision_phone: str = NATIONAL_HOTLINE
+    # After the hammer: a deferral's limit, the purchase-limit check, the ruling (ownership passes
+    # when it is served), the hand-over, an annulment's ground (art. 31). RFC 3339 times.
+    resume_by: str | None = None
+    qualified: bool | None = None
+    ruled_at: str | None = None
+    ruling_url: str | None = None
+    delivered_at: str | None = None
+    annul_ground: str | None = None
 
     @property
     def photos(self) -> list[FileRef]:
@@ -193,6 +201,10 @@ class LotDetail(LotSummary, frozen=True, kw_only=True):
     @property
     def documents(self) -> list[FileRef]:
         return [f for f in self.files if f.kind != "photo"]
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) -> LotDetail:
@@ -247,6 +259,12 @@ async def lot_detail(session: AsyncSession, engine: BiddingEngine, lot_id: int) 
             PublicHolder(name, rank, right.value, waived is not None) for name, rank, right, waived in holders
         ],
         supervision_phone=row.supervision_phone or NATIONAL_HOTLINE,
+        resume_by=_iso(lot.deferred_until),
+        qualified=lot.qualified,
+        ruled_at=_iso(lot.ruled_at),
+        ruling_url=f"/lots/{lot.id}/ruling" if lot.ruled_at else None,
+        delivered_at=_iso(lot.delivered_at),
+        annul_ground=lot.annul_ground,
         files=[
             FileRef(f.kind.value, f.original_name, f.content_type, f"/files/{f.stored_name}") for f in files
         ],
@@ -257,7 +275,7 @@ async def _live_part(
     engine: BiddingEngine, lot: Lot, bid_count: int, winner_code: str | None
 ) -> dict[str, object]:
     """Price, leader and end from the engine while it holds the lot; from the record after."""
-    snapshot = await engine.snapshot(lot.id) if lot.status in (LotStatus.LIVE, LotStatus.SUSPENDED) else None
+    snapshot = await engine.snapshot(lot.id) if lot.status in (LotStatus.LIVE, *HALTED_STATUSES) else None
     if snapshot is not None:
         return {
             "price": snapshot.price,

@@ -37,6 +37,10 @@ ENGINE_STATUS = {
     LotStatus.FAILED: EngineStatus.ENDED,
     LotStatus.SETTLED: EngineStatus.ENDED,
     LotStatus.DEFAULTED: EngineStatus.ENDED,
+    LotStatus.DEFERRED: EngineStatus.SUSPENDED,  # 暂缓 holds the lot as 中止 does, time kept
+    LotStatus.RULED: EngineStatus.ENDED,
+    LotStatus.DELIVERED: EngineStatus.ENDED,
+    LotStatus.ANNULLED: EngineStatus.ENDED,
 }
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.accounts.access import court_of_lot, require_bidder
-from auction.enums import DepositStatus, LotStatus
+from auction.enums import HALTED_STATUSES, DepositStatus, LotStatus
 from auction.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from auction.lots import eligibility
 from auction.lots.codes import new_bidder_code
@@ -30,7 +30,7 @@ from auction.rules import Applicant, registration_refusal
 from bidding_engine.engine import BiddingEngine
 from core.db import utcnow
 
-OPEN_FOR_REGISTRATION = (LotStatus.ANNOUNCED, LotStatus.LIVE, LotStatus.SUSPENDED)
+OPEN_FOR_REGISTRATION = (LotStatus.ANNOUNCED, LotStatus.LIVE, *HALTED_STATUSES)
 
 
 def _same_bidder(user: User) -> sa.ColumnElement[bool]:
@@ -210,7 +210,7 @@ async def make_eligible(engine: BiddingEngine, registration: Registration, lot_s
     Precondition: the frozen deposit is committed (the engine may only know a deposit
     PostgreSQL has recorded: a rebuild starts from the record)."""
     if (
-        lot_status in (LotStatus.LIVE, LotStatus.SUSPENDED)
+        lot_status in (LotStatus.LIVE, *HALTED_STATUSES)
         and registration.deposit_status is DepositStatus.FROZEN
         and registration.ineligible_reason is None
     ):

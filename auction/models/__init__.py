@@ -5,10 +5,17 @@ import settlement.models  # noqa: F401  (the rest of the schema)
 from auction.models.accounts import ApiToken, Court, User
 from auction.models.cases import Claim, EnforcementCase, Property, PropertyFile, TimelineEvent
 from auction.models.disclosure import Announcement, DishonestPerson
-from auction.models.eligibility import AgentAuthorisation, BarredPerson, ConsumptionRestriction, PartyNotice
+from auction.models.eligibility import (
+    AgentAuthorisation,
+    AuctionObjection,
+    BarredPerson,
+    ConsumptionRestriction,
+    PartyNotice,
+)
 from auction.models.engagement import CaseSubscription, Clue, Notification
 from auction.models.lots import (
     Bid,
+    EngineOutage,
     Lot,
     LotTransition,
     Payment,
@@ -22,6 +29,7 @@ __all__ = [
     "AgentAuthorisation",
     "Announcement",
     "ApiToken",
+    "AuctionObjection",
     "BarredPerson",
     "Bid",
     "CaseSubscription",
@@ -31,6 +39,7 @@ __all__ = [
     "Court",
     "DishonestPerson",
     "EnforcementCase",
+    "EngineOutage",
     "Lot",
     "LotTransition",
     "Notification",

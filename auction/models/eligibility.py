@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
 from auction.enums import BarRelation, RestrictedRole
@@ -83,3 +84,23 @@ class PartyNotice(Base):
     detail: Mapped[str] = mapped_column(sa.Text, default="")
     sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     recorded_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class AuctionObjection(Base):
+    """An objection to an act of the auction (art. 36) by a party, a priority holder or a
+    registered bidder, and the court's decision on it."""
+
+    __tablename__ = "auction_objections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(sa.ForeignKey("lots.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    standing: Mapped[str] = mapped_column(sa.String(16))  # party | priority_holder | bidder
+    reason: Mapped[str] = mapped_column(sa.Text)
+    # The objector's documents, stored as property files are (auction.cases.files).
+    document_names: Mapped[list[str]] = mapped_column(postgresql.ARRAY(sa.String(64)), default=list)
+    status: Mapped[str] = mapped_column(sa.String(16), default="filed")  # filed | upheld | dismissed
+    decision: Mapped[str] = mapped_column(sa.Text, default="")
+    decided_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -64,6 +64,18 @@ class Lot(Base):
     approved_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     approved_at: Mapped[dt.datetime | None]
     panel_decided_on: Mapped[dt.date | None]
+    # After the hammer (auction.lots.ruling, .annulment, .deferral): the purchase-limit check, the
+    # sale ruling and when it was served (ownership passes then), the hand-over, an annulment's
+    # ground, and a deferral's limit with the status it returns to.
+    qualified: Mapped[bool | None]
+    qualification_note: Mapped[str | None] = mapped_column(sa.Text)
+    qualified_at: Mapped[dt.datetime | None]
+    ruled_at: Mapped[dt.datetime | None]
+    ruling_served_at: Mapped[dt.datetime | None]
+    delivered_at: Mapped[dt.datetime | None]
+    annul_ground: Mapped[str | None] = mapped_column(sa.String(32))
+    deferred_until: Mapped[dt.datetime | None]
+    deferred_from: Mapped[str | None] = mapped_column(sa.String(16))
 
 
 class LotTransition(Base):
@@ -108,6 +120,7 @@ class Registration(Base):
         sa.UniqueConstraint("lot_id", "bidder_code"),
         sa.UniqueConstraint("lot_id", "identity_hash"),
         sa.CheckConstraint("deposit_amount > 0", name="deposit_positive"),
+        sa.CheckConstraint("set_off_amount IS NULL OR set_off_amount >= 0", name="set_off_nonnegative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,6 +140,9 @@ class Registration(Base):
     # A creditor of the case registered without paying: their claim covers the deposit (art. 17).
     # No money moves for such a deposit; its status still follows the lot.
     deposit_claim_id: Mapped[int | None] = mapped_column(sa.ForeignKey("claims.id"))
+    # What of the price that claim covers when this creditor wins (fixed when first computed,
+    # auction.lots.set_off): the balance due in cash is the rest.
+    set_off_amount: Mapped[int | None] = mapped_column(sa.BigInteger)
     # The bidder's undertaking that they qualify under the lot's housing purchase limit.
     undertaking_at: Mapped[dt.datetime | None]
     # Found barred after registering (art. 34): out of the engine, deposit released, bids refused.
@@ -206,3 +222,16 @@ class Bid(Base):
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64))
     persisted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class EngineOutage(Base):
+    """A time the lifecycle clock could not reach the engine (so no bidder could bid), recorded
+    when it reached it again: a lot whose final minutes it overlaps is deferred, not sold."""
+
+    __tablename__ = "engine_outages"
+    __table_args__ = (sa.CheckConstraint("ended_at >= began_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    began_at: Mapped[dt.datetime]
+    ended_at: Mapped[dt.datetime] = mapped_column(index=True)
+    noticed_by: Mapped[str] = mapped_column(sa.String(100))  # host and process that saw it

@@ -49,6 +49,14 @@ KIND_ZH = {
     "distributed": "案款发放",
     "closed": "结案",
     "bidder_barred": "取消竞买资格",
+    "qualification": "购房资格审查",
+    "ruled": "成交裁定送达",
+    "delivered": "财产交付",
+    "annulled": "撤销拍卖",
+    "deferred": "暂缓拍卖",
+    "auction_objection": "拍卖异议",
+    "auction_objection_decided": "拍卖异议处理",
+    "taken_by_creditor": "以物抵债",
 }
 
 

@@ -244,7 +244,10 @@ def control(action: str) -> Callable[[Request], Awaitable[Response]]:
         async with state.sessions.begin() as session:
             user = await require_user(request, session)
             lot = await lot_control.control_lot(session, state.engine, user, lot_id, action, reason)
-            response = json_response({"id": lot.id, "status": lot.status.value})
+            body: dict[str, object] = {"id": lot.id, "status": lot.status.value}
+            if lot.deferred_until is not None:  # 暂缓: resumed or converted by then (art. 28)
+                body["resume_by"] = lot.deferred_until.isoformat()
+            response = json_response(body)
         state.cache.forget(lot_page_key(lot_id))  # committed: the lot's page shows it at once
         return response
 
@@ -286,6 +289,7 @@ routes = [
     Route("/api/v1/lots/{lot_id}", delete_draft, methods=["DELETE"]),
     Route("/api/v1/lots/{lot_id}/publish", publish_lot, methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/priority-holders", add_priority_holder, methods=["POST"]),
+    Route("/api/v1/lots/{lot_id}/defer", control("defer"), methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/suspend", control("suspend"), methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/resume", control("resume"), methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/cancel", control("cancel"), methods=["POST"]),

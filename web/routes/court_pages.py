@@ -14,7 +14,9 @@ from starlette.routing import Route
 from auction.cases.console import case_view, court_cases
 from auction.enums import Role
 from auction.errors import Forbidden
+from auction.lots.ruling import deadlines_of
 from auction.models import User
+from core.db import utcnow
 from web.auth import optional_user
 from web.error_pages import sign_in_first
 from web.formatting import CST
@@ -41,7 +43,14 @@ async def console_home(request: Request) -> Response:
         return user
     async with app_state(request).sessions() as session:
         cases = await court_cases(session, user)
-    return render(request, "court/home.html", {"cases": cases}, current_user=user)
+        # What the court owes after the hammer, overdue first (an admin has no court of its own).
+        deadlines = await deadlines_of(session, user.court_id, utcnow()) if user.court_id else []
+    return render(
+        request,
+        "court/home.html",
+        {"cases": cases, "deadlines": deadlines},
+        current_user=user,
+    )
 
 
 def local_input(moment: dt.datetime) -> str:

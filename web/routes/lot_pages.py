@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from auction.disclosure.confirmation import confirmation, confirmation_pdf
-from auction.enums import LotStatus, Role
+from auction.enums import HALTED_STATUSES, PAID_STATUSES, LotStatus, Role
 from auction.lots import own_registrations, registrations
 from auction.lots.payments import SandboxProvider, WebhookProvider
 from auction.lots.public import LotPageView, lot_page_view
@@ -22,13 +22,14 @@ from web.charts import price_points
 from web.error_pages import sign_in_first
 from web.formatting import cst, cst_end, duration_text
 from web.labels import BID_KINDS, ERRORS, LOT_STATUSES
+from web.labels_after_hammer import ANNUL_GROUNDS
 from web.params import path_id
 from web.rendering import cached_for_the_crowd, form_data, may_be_signed_in, render, translator
 from web.state import app_state
 
 # Where the bid box is shown (bidding open now or to come), and where the page reads as a sale.
-OPEN_STATUSES = frozenset({LotStatus.ANNOUNCED, LotStatus.LIVE, LotStatus.SUSPENDED})
-SOLD_STATUSES = frozenset({LotStatus.SOLD, LotStatus.SETTLED})
+OPEN_STATUSES = frozenset({LotStatus.ANNOUNCED, LotStatus.LIVE, *HALTED_STATUSES})
+SOLD_STATUSES = frozenset({LotStatus.SOLD, *PAID_STATUSES})
 
 
 async def lot_page(request: Request) -> Response:
@@ -72,7 +73,7 @@ async def lot_page(request: Request) -> Response:
         "documents": lot.documents,
         "starts": cst(lot.start_at),
         # A suspended lot has no end until it resumes: its countdown stands at the time left.
-        "ends": "—" if lot.status == LotStatus.SUSPENDED else cst_end(lot.end_at),
+        "ends": "—" if lot.status in HALTED_STATUSES else cst_end(lot.end_at),
         "open_for_bids": lot.status in OPEN_STATUSES,
         "sold": sold,
         "won": sold and registration is not None and registration.bidder_code == lot.leader_code,
@@ -86,6 +87,7 @@ async def lot_page(request: Request) -> Response:
         "is_staff": is_staff,
         "acts_for_court": acts_for_court,
         "case_id": place.case_id if place is not None else None,
+        "annul_grounds": list(ANNUL_GROUNDS.items()),
     }
     return render(request, "lot.html", context, current_user=current)
 

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from auction.disclosure import lists
 from auction.disclosure import stats as platform
 from auction.disclosure.lists import ListedCase, ListedDishonest, ListPage
-from auction.enums import LotStatus
+from auction.enums import SOLD_OUTCOMES, LotStatus
 from auction.errors import NotFound, RateLimited, ValidationFailed
 from auction.lots.public import LotFilter, list_lots
 from web.i18n import N_
@@ -28,7 +28,7 @@ from web.rendering import (
 )
 from web.state import app_state
 
-RESULT_STATUSES = (LotStatus.SOLD, LotStatus.SETTLED, LotStatus.DEFAULTED, LotStatus.FAILED)
+RESULT_STATUSES = (*SOLD_OUTCOMES, LotStatus.FAILED, LotStatus.ANNULLED, LotStatus.TAKEN_BY_CREDITOR)
 LIST_TITLES = {
     "subjects": N_("Persons subject to enforcement"),
     "closed-unsatisfied": N_("Cases closed without satisfaction"),

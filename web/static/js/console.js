@@ -6,9 +6,10 @@ import { parseYuan, yuan } from "./money.js";
 const M = JSON.parse(document.getElementById("console-messages").textContent);
 
 // data-type says how an input becomes JSON: int, yuan (-> fen), cst (a datetime-local read
-// as China Standard Time), bool (a checkbox), list (checked boxes gathered into an array of numbers).
+// as China Standard Time), bool (a checkbox), bool-choice (a yes/no pair of radios), list (checked boxes gathered into an array of numbers).
 function valueOf(input) {
   if (input.dataset.type === "bool") return input.checked;
+  if (input.dataset.type === "bool-choice") return input.checked ? input.value === "true" : undefined;
   const text = input.value.trim();
   if (text === "") return undefined;
   switch (input.dataset.type) {

@@ -45,7 +45,9 @@ export function announce(text) {
 
 // Outcomes the court's record holds (and the engine, which forgets a lot after its close, does
 // not): a snapshot's "ended" must not overwrite "sold" or "paid in full" on a page loaded later.
-const OUTCOMES = new Set(["sold", "failed", "settled", "defaulted", "cancelled"]);
+const OUTCOMES = new Set([
+  "sold", "failed", "settled", "defaulted", "cancelled", "ruled", "delivered", "annulled", "taken_by_creditor",
+]);
 
 function showBanner(text) {
   const banner = $("state-banner");

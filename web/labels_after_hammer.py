@@ -1,0 +1,52 @@
+"""The words of what happens after the hammer (issue 17): the statuses and timeline nodes it adds,
+art. 31's grounds, its refusals and fields; `web.labels` merges them with the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from web.i18n import N_
+
+AFTER_STATUSES: Mapping[str, str] = {
+    "ruled": N_("Sale ruled"),
+    "delivered": N_("Handed over"),
+    "annulled": N_("Sale annulled"),
+    "deferred": N_("Deferred"),
+    "taken_by_creditor": N_("Taken by a creditor"),
+}
+AFTER_TIMELINE: Mapping[str, str] = {
+    "qualification": N_("Buyer's purchase-limit check recorded"),
+    "ruled": N_("Sale ruling served"),
+    "delivered": N_("Property handed over"),
+    "annulled": N_("Sale annulled"),
+    "deferred": N_("Auction deferred"),
+    "auction_objection": N_("Objection to the auction filed"),
+    "auction_objection_decided": N_("Objection to the auction decided"),
+    "taken_by_creditor": N_("Property taken by a creditor"),
+}
+ANNUL_GROUNDS: Mapping[str, str] = {
+    "misdescription": N_("The description, photos or defects were seriously untrue"),
+    "system_failure": N_("A system failure, attack or data error made the result wrong"),
+    "collusion": N_("Bidders, or bidders and the platform, colluded"),
+    "unqualified_buyer": N_("The buyer was not qualified to bid"),
+    "unlawful_conditions": N_("Bidders were unlawfully kept out or held to unequal terms"),
+    "other": N_("Another serious breach of the auction procedure"),
+}
+AFTER_ERRORS: Mapping[str, str] = {
+    "qualification_pending": N_("Record the buyer's purchase-limit check before the ruling."),
+    "not_restricted": N_("This lot is not under a housing purchase limit."),
+    "set_off_uncovered": N_(
+        "The buyer set part of the price off against a claim this plan does not pay in full: "
+        "the buyer pays the difference first."
+    ),
+}
+AFTER_FIELDS: Mapping[str, str] = {
+    "ground": N_("Ground"),
+    "note": N_("What was checked"),
+    "qualified": N_("Whether the buyer qualifies"),
+}
+DEADLINES: Mapping[str, str] = {
+    "ruling": N_("Sale ruling (within 10 days of full payment)"),
+    "handover": N_("Hand-over (within 15 days of the ruling)"),
+    "deferral": N_("Deferral ends: resume or convert into a suspension"),
+}
