@@ -45,6 +45,8 @@ class LotStatus(enum.StrEnum):
 HALTED_STATUSES = (LotStatus.SUSPENDED, LotStatus.DEFERRED)
 # The price was paid in full: the proceeds are the case's.
 PAID_STATUSES = (LotStatus.SETTLED, LotStatus.RULED, LotStatus.DELIVERED)
+# The property's price is the case's to distribute: paid in full, or taken by a creditor.
+PROCEEDS_STATUSES = (*PAID_STATUSES, LotStatus.TAKEN_BY_CREDITOR)
 # A buyer was found at the close (whatever happened afterwards but an annulment).
 SOLD_OUTCOMES = (LotStatus.SOLD, *PAID_STATUSES, LotStatus.DEFAULTED)
 
@@ -175,11 +177,12 @@ class AnnulGround(enum.StrEnum):
     MISDESCRIPTION = "misdescription"  # the description, photos or defects seriously untrue
     SYSTEM_FAILURE = "system_failure"  # a fault, attack or data error made the result wrong
     COLLUSION = "collusion"  # bidders, or bidders and the platform, colluded
-    UNQUALIFIED_BUYER = "unqualified_buyer"  # the buyer may not bid (barred, listed, not qualified)
+    UNQUALIFIED_BUYER = "unqualified_buyer"  # the buyer may not bid (listed, not qualified)
+    BARRED_BUYER = "barred_buyer"  # the buyer is one art. 34 bars (found after the close)
     UNLAWFUL_CONDITIONS = "unlawful_conditions"  # bidders unlawfully kept out or held to unequal terms
     OTHER = "other"  # another serious breach of the procedure
 
     @property
     def buyer_at_fault(self) -> bool:
         """Whether the buyer caused it, so their deposit is forfeited (art. 31 and art. 24)."""
-        return self in (AnnulGround.COLLUSION, AnnulGround.UNQUALIFIED_BUYER)
+        return self in (AnnulGround.COLLUSION, AnnulGround.UNQUALIFIED_BUYER, AnnulGround.BARRED_BUYER)

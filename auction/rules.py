@@ -44,6 +44,9 @@ class RuleProfile:
     # Parties and known priority holders notified at least this long before publishing (art. 16);
     # None: not required (the sandbox).
     party_notice_lead: dt.timedelta | None
+    # The fixed-price sale (变卖) asks the whole price as the deposit (RULES.md "After the
+    # hammer"): a buyer there has paid in full when the offer is made.
+    fixed_price_full_deposit: bool = True
 
     def notice_period(self, round_: int, category: Category) -> dt.timedelta:
         key = (min(round_, 2), category in LONG_NOTICE_CATEGORIES)
@@ -116,6 +119,9 @@ class Listing:
     start_at: dt.datetime
     end_at: dt.datetime
     previous: PreviousRound | None = None
+    # Re-auctions a lot of the same round whose buyer defaulted (art. 24): the court's terms,
+    # not bound to start within the window that follows an unsold round 1.
+    after_default: bool = False
 
 
 def at_least(amount: int, base: int, bp: int) -> bool:
@@ -172,6 +178,8 @@ def _check_starting_price(profile: RuleProfile, listing: Listing) -> dict[str, s
 def _check_deposit(profile: RuleProfile, listing: Listing) -> dict[str, str]:
     if listing.deposit <= 0:
         return {}
+    if listing.sale_kind is SaleKind.FIXED_PRICE and profile.fixed_price_full_deposit:
+        return {} if listing.deposit == listing.starting_price else {"deposit": "deposit_not_full_price"}
     if not at_least(listing.deposit, listing.starting_price, profile.deposit_min_bp):
         return {"deposit": "deposit_below_minimum"}
     if not at_most(listing.deposit, listing.starting_price, profile.deposit_max_bp):
@@ -189,7 +197,10 @@ def _check_times(profile: RuleProfile, listing: Listing, now: dt.datetime) -> di
     elif start - now < profile.notice_period(listing.round, listing.category):
         errors["start_at"] = "notice_too_short"
     elif (
-        listing.round == 2 and listing.previous and start - listing.previous.ended_at > profile.round2_within
+        listing.round == 2
+        and listing.previous
+        and not listing.after_default
+        and start - listing.previous.ended_at > profile.round2_within
     ):
         errors["start_at"] = "round2_too_late"
     if end <= start:

@@ -23,6 +23,7 @@ from core.db import utcnow
 from settlement.disbursement import set_off_owed
 from settlement.enums import DebtorKind, ObjectionStatus, PlanStatus
 from settlement.errors import PlanConflict, PlanInvalid, PlanNotFound
+from settlement.forfeits import ForfeitUse
 from settlement.models import (
     AllocationCost,
     AllocationLine,
@@ -237,6 +238,9 @@ class PlanView(msgspec.Struct, frozen=True):
     # draft, objection_period (published, before the deadline), awaiting_final (the period is
     # over; objections still open must be resolved first), final, disbursed.
     phase: str = "draft"
+    # What each forfeited deposit pays in art. 24's order (filled by the domain, which knows
+    # the lots' prices: `auction.cases.allocation.plan_for`).
+    forfeits: list[ForfeitUse] = msgspec.field(default_factory=list)
 
 
 def plan_phase(plan: AllocationPlan, now: dt.datetime) -> str:
@@ -332,3 +336,13 @@ async def finalize_plan(session: AsyncSession, plan: AllocationPlan) -> None:
 
 
 # -- paying out -----------------------------------------------------------------------------
+
+
+async def forfeits_of(session: AsyncSession, plan_id: int) -> list[tuple[int, int]]:
+    """(lot id, amount) of each forfeited deposit the plan distributes."""
+    rows = await session.execute(
+        sa.select(AllocationProceeds.lot_id, AllocationProceeds.amount).where(
+            AllocationProceeds.plan_id == plan_id, AllocationProceeds.source == "forfeit"
+        )
+    )
+    return [(lot_id, amount) for lot_id, amount in rows]

@@ -10,11 +10,14 @@ from collections.abc import Mapping
 from web.i18n import N_
 from web.labels_after_hammer import (
     AFTER_ERRORS,
+    AFTER_FIELD_ERRORS,
     AFTER_FIELDS,
     AFTER_STATUSES,
     AFTER_TIMELINE,
     ANNUL_GROUNDS,
     DEADLINES,
+    OBJECTION_DECISIONS,
+    STANDINGS,
 )
 from web.labels_lawful import (
     NOTICE_MEANS,
@@ -252,6 +255,7 @@ FIELD_ERRORS: Mapping[str, str] = {
     "not_a_bidder_account": N_("— only bidder accounts take part in auctions"),
     "lot_not_open": N_("— the lot is not open for registration"),
     "unsupported_type": N_("must be a JPEG, PNG or WebP photo or a PDF document"),
+    **AFTER_FIELD_ERRORS,
 }
 
 # What a refusal means, by its docs/api.md code, for the pages (error pages, the console's
@@ -328,4 +332,6 @@ GLOBALS: Mapping[str, Mapping[str, str]] = {
     "party_labels": PARTIES,
     "deadline_labels": DEADLINES,
     "annul_ground_labels": ANNUL_GROUNDS,
+    "standing_labels": STANDINGS,
+    "objection_decision_labels": OBJECTION_DECISIONS,
 }

@@ -29,6 +29,7 @@ ANNUL_GROUNDS: Mapping[str, str] = {
     "system_failure": N_("A system failure, attack or data error made the result wrong"),
     "collusion": N_("Bidders, or bidders and the platform, colluded"),
     "unqualified_buyer": N_("The buyer was not qualified to bid"),
+    "barred_buyer": N_("The buyer is barred from bidding (art. 34)"),
     "unlawful_conditions": N_("Bidders were unlawfully kept out or held to unequal terms"),
     "other": N_("Another serious breach of the auction procedure"),
 }
@@ -50,3 +51,13 @@ DEADLINES: Mapping[str, str] = {
     "handover": N_("Hand-over (within 15 days of the ruling)"),
     "deferral": N_("Deferral ends: resume or convert into a suspension"),
 }
+AFTER_FIELD_ERRORS: Mapping[str, str] = {
+    "only_after_default": N_("is the court's to set only for a re-auction after a default"),
+    "deposit_not_full_price": N_("must be the whole price in a fixed-price sale"),
+}
+STANDINGS: Mapping[str, str] = {
+    "party": N_("a party of the case"),
+    "priority_holder": N_("a priority holder"),
+    "bidder": N_("a registered bidder"),
+}
+OBJECTION_DECISIONS: Mapping[str, str] = {"upheld": N_("Upheld"), "dismissed": N_("Dismissed")}

@@ -13,7 +13,14 @@ from auction.accounts.access import case_for_staff
 from auction.cases.owed import claims_owed, outstanding_claims
 from auction.disclosure.notices import publish
 from auction.disclosure.texts import Notice
-from auction.enums import PAID_STATUSES, AnnouncementKind, CaseStatus, LotStatus, TimelineKind
+from auction.enums import (
+    PAID_STATUSES,
+    PROCEEDS_STATUSES,
+    AnnouncementKind,
+    CaseStatus,
+    LotStatus,
+    TimelineKind,
+)
 from auction.errors import Forbidden, NotFound
 from auction.models import Claim, EnforcementCase, Lot, Property, Registration, TimelineEvent, User
 from auction.rules import RuleProfile
@@ -21,6 +28,7 @@ from core.db import utcnow
 from core.display import cst_minutes, yuan
 from settlement import disbursement, objections, plans
 from settlement.enums import ObjectionStatus
+from settlement.forfeits import Forfeit, forfeit_uses
 from settlement.models import AllocationPlan, Objection
 from settlement.objections import Revision
 from settlement.plans import PlanSummary, PlanView, ProceedsItem
@@ -34,12 +42,12 @@ async def _undistributed_proceeds(session: AsyncSession, case_id: int) -> list[P
         await session.execute(
             sa.select(Lot, Property.id)
             .join(Property, Property.id == Lot.property_id)
-            .where(Property.case_id == case_id, Lot.status.in_((*PAID_STATUSES, LotStatus.DEFAULTED)))
+            .where(Property.case_id == case_id, Lot.status.in_((*PROCEEDS_STATUSES, LotStatus.DEFAULTED)))
         )
     ).all()
     found = []
     for lot, property_id in lots:
-        if lot.status in PAID_STATUSES and (lot.id, "sale") not in taken and lot.result_price:
+        if lot.status in PROCEEDS_STATUSES and (lot.id, "sale") not in taken and lot.result_price:
             found.append(ProceedsItem(lot.id, property_id, "sale", lot.result_price))
         if lot.status is LotStatus.DEFAULTED and (lot.id, "forfeit") not in taken:
             forfeited = await session.scalar(
@@ -82,7 +90,24 @@ async def plan_for(session: AsyncSession, user: User, plan_id: int) -> PlanView:
             await case_for_staff(session, user, case.id)
         except Forbidden:
             raise NotFound("no such allocation plan") from None
-    return await plans.plan_view(session, plan)
+    view = await plans.plan_view(session, plan)
+    forfeited = await plans.forfeits_of(session, plan.id)
+    forfeits = [await _forfeit(session, lot_id, amount) for lot_id, amount in forfeited]
+    if not forfeits:
+        return view
+    costs = sum(cost.amount for cost in view.costs)  # what the proceeds pay of the costs
+    return msgspec.structs.replace(view, forfeits=forfeit_uses(forfeits, costs))
+
+
+async def _forfeit(session: AsyncSession, lot_id: int, amount: int) -> Forfeit:
+    """A forfeited deposit with the price its buyer did not pay and what the re-auction of the
+    property (the lot that followed it) sold for, once paid."""
+    lot = await session.get(Lot, lot_id)
+    assert lot is not None and lot.result_price is not None
+    reauction = await session.scalar(
+        sa.select(Lot.result_price).where(Lot.previous_lot_id == lot_id, Lot.status.in_(PAID_STATUSES))
+    )
+    return Forfeit(lot_id, amount, lot.result_price, reauction)
 
 
 def _timeline(session: AsyncSession, case_id: int, kind: TimelineKind, detail: str) -> None:

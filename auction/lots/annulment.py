@@ -27,6 +27,7 @@ GROUND_ZH = {
     AnnulGround.SYSTEM_FAILURE: "系统故障、病毒入侵、黑客攻击或数据错误致使拍卖结果错误",
     AnnulGround.COLLUSION: "竞买人之间或竞买人与平台恶意串通",
     AnnulGround.UNQUALIFIED_BUYER: "买受人不具备竞买资格",
+    AnnulGround.BARRED_BUYER: "买受人属于依法不得竞买的人员",
     AnnulGround.UNLAWFUL_CONDITIONS: "违法限制竞买人参加竞买或规定不同的竞买条件",
     AnnulGround.OTHER: "其他严重违反网络司法拍卖程序且损害当事人或竞买人利益的情形",
 }
@@ -35,6 +36,7 @@ GROUND_EN = {
     AnnulGround.SYSTEM_FAILURE: "a system failure, attack or data error made the result wrong",
     AnnulGround.COLLUSION: "bidders, or bidders and the platform, colluded",
     AnnulGround.UNQUALIFIED_BUYER: "the buyer was not qualified to bid",
+    AnnulGround.BARRED_BUYER: "the buyer is barred from bidding (art. 34)",
     AnnulGround.UNLAWFUL_CONDITIONS: "bidders were unlawfully kept out or held to unequal terms",
     AnnulGround.OTHER: "another serious breach of the auction procedure",
 }

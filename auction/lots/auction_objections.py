@@ -134,6 +134,11 @@ def view_of(objection: AuctionObjection, objector: str | None = None) -> Objecti
 async def lot_objections(session: AsyncSession, user: User, lot_id: int) -> list[ObjectionView]:
     """The court's list for one lot, oldest first."""
     await lot_for_staff(session, user, lot_id)
+    return await objections_of(session, lot_id)
+
+
+async def objections_of(session: AsyncSession, lot_id: int) -> list[ObjectionView]:
+    """Precondition: the reader is the lot's court."""
     rows = await session.execute(
         sa.select(AuctionObjection, User.real_name)
         .join(User, User.id == AuctionObjection.user_id)

@@ -1,5 +1,5 @@
-"""Lots from the court's side: list, publish, confirm priority holders, suspend, resume,
-cancel, and the after-sale actions (balance paid, default, next round).
+"""Lots from the court's side: list, publish, confirm priority holders (suspend, resume and
+cancel are `control`; the next round and the re-auction after a default `rounds`).
 
 Every action checks the acting user's court, moves the lot's status with a recorded
 transition, and publishes the notice the public should see; engine actions happen after the
@@ -76,20 +76,38 @@ def _sale_kind(round_: int) -> SaleKind:
     return SaleKind.FIXED_PRICE if round_ == 3 else SaleKind.AUCTION
 
 
-async def previous_round(session: AsyncSession, property_id: int) -> tuple[Lot | None, PreviousRound | None]:
-    """The latest lot of the property that failed or whose buyer defaulted."""
-    lot = await session.scalar(
-        sa.select(Lot)
-        .where(Lot.property_id == property_id, Lot.status.in_((LotStatus.FAILED, LotStatus.DEFAULTED)))
-        .order_by(Lot.round.desc(), Lot.id.desc())
-        .limit(1)
+@dataclass(frozen=True, slots=True)
+class Earlier:
+    """What a new lot of a property follows: the latest lot that failed or whose buyer defaulted
+    (`lot`, which the new one links to), the round before the new one's (`previous`: the
+    floor of its price and the window it must start in), and whether it re-auctions a default
+    of its own round (art. 24: the court's terms, not the window and cut of an unsold round)."""
+
+    lot: Lot | None = None
+    previous: PreviousRound | None = None
+    after_default: bool = False
+
+
+async def earlier_rounds(session: AsyncSession, property_id: int, round_: int) -> Earlier:
+    undone = list(
+        await session.scalars(
+            sa.select(Lot)
+            .where(Lot.property_id == property_id, Lot.status.in_((LotStatus.FAILED, LotStatus.DEFAULTED)))
+            .order_by(Lot.id.desc())
+        )
     )
-    if lot is None:
-        return None, None
-    return lot, PreviousRound(lot.starting_price, lot.closed_at or lot.end_at)
+    if not undone:
+        return Earlier()
+    before = next((lot for lot in undone if lot.round == round_ - 1), None)
+    latest = undone[0]
+    return Earlier(
+        latest,
+        PreviousRound(before.starting_price, before.closed_at or before.end_at) if before else None,
+        latest.status is LotStatus.DEFAULTED and latest.round == round_,
+    )
 
 
-def _listing(new: NewLot, prop: Property, previous: PreviousRound | None) -> Listing:
+def _listing(new: NewLot, prop: Property, earlier: Earlier) -> Listing:
     return Listing(
         round=new.round,
         sale_kind=_sale_kind(new.round),
@@ -100,7 +118,8 @@ def _listing(new: NewLot, prop: Property, previous: PreviousRound | None) -> Lis
         deposit=new.deposit,
         start_at=new.start_at,
         end_at=new.end_at,
-        previous=previous,
+        previous=earlier.previous,
+        after_default=earlier.after_default,
     )
 
 
@@ -138,13 +157,13 @@ async def create_lot(session: AsyncSession, user: User, profile: RuleProfile, ne
         # Sold is sold: a new sale of it comes only after the sale is undone (a default, an
         # annulment), and then as the next round of the lot that was undone.
         raise Conflict("this property has been sold", code="property_sold")
-    earlier, previous = await previous_round(session, prop.id)
-    errors = validate_listing(profile, _listing(new, prop, previous), utcnow())
+    earlier = await earlier_rounds(session, prop.id, new.round)
+    errors = validate_listing(profile, _listing(new, prop, earlier), utcnow())
     if errors:
         raise ValidationFailed("the listing breaks the rules", fields=errors)
     lot = Lot(
         property_id=prop.id,
-        previous_lot_id=earlier.id if earlier else None,
+        previous_lot_id=earlier.lot.id if earlier.lot else None,
         round=new.round,
         sale_kind=_sale_kind(new.round),
         starting_price=new.starting_price,
@@ -218,10 +237,10 @@ async def publish_lot(session: AsyncSession, user: User, profile: RuleProfile, l
     lot, case_id, court_id = await lot_for_staff(session, user, lot_id)
     _require_draft(lot, "published")
     court, case, prop = await records_of(session, lot)
-    _, previous = await previous_round(session, prop.id)
+    earlier = await earlier_rounds(session, prop.id, lot.round)
     new = NewLot(prop.id, lot.round, lot.starting_price, lot.increment, lot.deposit, lot.start_at, lot.end_at)
     now = utcnow()
-    errors = validate_listing(profile, _listing(new, prop, previous), now)
+    errors = validate_listing(profile, _listing(new, prop, earlier), now)
     errors.update(missing_items(from_stored(lot.disclosure), china_day(now)))
     if errors:
         raise ValidationFailed("the listing does not meet the rules", fields=errors)
@@ -310,42 +329,3 @@ async def add_priority_holder(
     )
     await session.flush()
     return holder
-
-
-async def next_round(session: AsyncSession, user: User, profile: RuleProfile, lot_id: int) -> Lot:
-    """The next lot of the same property as a draft: round 2 at the deepest lawful cut, then the
-    fixed-price sale at round 2's price. Times start after the notice period; staff can edit
-    the draft's terms only by creating it anew (POST /lots) if they want others."""
-    lot, _, _ = await lot_for_staff(session, user, lot_id)
-    if lot.status not in (LotStatus.FAILED, LotStatus.DEFAULTED):
-        raise Conflict("a next round follows a failed or defaulted lot", code="invalid_status")
-    if lot.round >= 3:
-        raise Conflict("the fixed-price sale is the last round", code="no_further_round")
-    prop = await session.get(Property, lot.property_id)
-    assert prop is not None
-    next_number = lot.round + 1
-    if next_number == 2:
-        price = -(-lot.starting_price * profile.round2_min_bp // 10_000)  # ceiling: never below the floor
-    else:
-        price = lot.starting_price
-    start = utcnow() + profile.notice_period(next_number, prop.category) + dt.timedelta(minutes=1)
-    period = (
-        profile.fixed_price_period
-        if next_number == 3
-        else max(profile.min_bidding_period, dt.timedelta(hours=24))
-    )
-    deposit_ratio = lot.deposit * 10_000 // lot.starting_price
-    deposit = max(price * deposit_ratio // 10_000, -(-price * profile.deposit_min_bp // 10_000), 1)
-    new = NewLot(
-        prop.id,
-        next_number,
-        price,
-        lot.increment,
-        deposit,
-        start,
-        start + period,
-        lot.balance_deadline_days,
-        from_stored(lot.disclosure),  # the same property: the court revises what changed
-        lot.purchase_restriction,
-    )
-    return await create_lot(session, user, profile, new)

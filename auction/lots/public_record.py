@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction.enums import LotStatus
 from auction.errors import NotFound
-from auction.models import Bid, EnforcementCase, Lot, Property, Registration
+from auction.models import Bid, Claim, EnforcementCase, Lot, Property, Registration
 
 PUBLIC_STATUSES = tuple(status for status in LotStatus if status is not LotStatus.DRAFT)
 
@@ -56,11 +56,19 @@ async def recorded_lot(session: AsyncSession, lot_id: int) -> RecordedLot:
     )
 
 
+class ClaimChoice(msgspec.Struct, frozen=True):
+    id: int
+    creditor_name: str
+    amount: int
+
+
 class LotPlace(msgspec.Struct, frozen=True):
-    """Whose lot it is: the case it sells for and the court acting on it."""
+    """Whose lot it is: the case it sells for and the court acting on it, and the case's claims
+    (a creditor may take an unsold lot's property against one)."""
 
     case_id: int
     court_id: int
+    claims: list[ClaimChoice] = msgspec.field(default_factory=list)
 
 
 async def lot_place(session: AsyncSession, lot_id: int) -> LotPlace | None:
@@ -72,7 +80,14 @@ async def lot_place(session: AsyncSession, lot_id: int) -> LotPlace | None:
             .where(Lot.id == lot_id)
         )
     ).first()
-    return None if row is None else LotPlace(row.case_id, row.court_id)
+    if row is None:
+        return None
+    claims = await session.execute(
+        sa.select(Claim.id, Claim.creditor_name, Claim.amount)
+        .where(Claim.case_id == row.case_id)
+        .order_by(Claim.id)
+    )
+    return LotPlace(row.case_id, row.court_id, [ClaimChoice(*claim) for claim in claims])
 
 
 async def require_public_lot(session: AsyncSession, lot_id: int) -> None:

@@ -73,6 +73,7 @@ class DeadlineRow(msgspec.Struct, frozen=True):
     what: str  # ruling | handover | deferral
     due_at: dt.datetime
     overdue: bool
+    near: bool = False  # within a day of it: a deferral must be resumed or converted by then
 
 
 async def _paid_at(session: AsyncSession, lot_ids: list[int]) -> dict[int, dt.datetime]:
@@ -109,5 +110,8 @@ async def deadlines_of(session: AsyncSession, court_id: int, now: dt.datetime) -
         elif lot.status is LotStatus.DEFERRED and lot.deferred_until is not None:
             deadline = Deadline("deferral", lot.deferred_until)
         if deadline is not None:
-            found.append(DeadlineRow(lot.id, title, deadline.what, deadline.due_at, deadline.overdue(now)))
+            row = DeadlineRow(
+                lot.id, title, deadline.what, deadline.due_at, deadline.overdue(now), deadline.near(now)
+            )
+            found.append(row)
     return sorted(found, key=lambda row: (not row.overdue, row.due_at))

@@ -26,24 +26,26 @@ async def set_off_of(session: AsyncSession, lot: Lot, winner: Registration) -> i
         return 0
     if winner.set_off_amount is not None:
         return winner.set_off_amount
-    prop = await session.get(Property, lot.property_id)
+    share = await claim_share(session, lot.property_id, lot.result_price, winner.deposit_claim_id)
+    winner.set_off_amount = share
+    await session.flush()
+    return winner.set_off_amount
+
+
+async def claim_share(session: AsyncSession, property_id: int, price: int, claim_id: int) -> int:
+    """What the distribution would give the claim from `price` paid for the property: the
+    waterfall on that price and the case's outstanding claims (0 for a claim paid in full)."""
+    prop = await session.get(Property, property_id)
     assert prop is not None
     case = await session.get(EnforcementCase, prop.case_id)
     assert case is not None
     claims = await claims_owed(session, case.id)
-    share = 0
-    if any(claim.claim_id == winner.deposit_claim_id for claim in claims):
-        result = allocate(
-            [SaleProceeds(prop.id, lot.result_price)],
-            [],
-            claims,
-            case.debtor_kind,
-            await earlier_plans(session, case.id),
-        )
-        share = next(line.allocated for line in result.lines if line.claim_id == winner.deposit_claim_id)
-    winner.set_off_amount = min(share, lot.result_price)
-    await session.flush()
-    return winner.set_off_amount
+    if not any(claim.claim_id == claim_id for claim in claims):
+        return 0
+    result = allocate(
+        [SaleProceeds(prop.id, price)], [], claims, case.debtor_kind, await earlier_plans(session, case.id)
+    )
+    return min(next(line.allocated for line in result.lines if line.claim_id == claim_id), price)
 
 
 def cash_due(lot: Lot, winner: Registration, set_off: int) -> int:

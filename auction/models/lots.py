@@ -76,6 +76,8 @@ class Lot(Base):
     annul_ground: Mapped[str | None] = mapped_column(sa.String(32))
     deferred_until: Mapped[dt.datetime | None]
     deferred_from: Mapped[str | None] = mapped_column(sa.String(16))
+    # Nobody bid: the claim whose creditor took the property at the reserve (以物抵债).
+    taken_by_claim_id: Mapped[int | None] = mapped_column(sa.ForeignKey("claims.id"))
 
 
 class LotTransition(Base):

@@ -110,7 +110,8 @@ def test_court_staff_lists_publishes_and_monitors_a_lot(
     expect(page.locator("#status")).to_have_attribute("data-status", "live", timeout=20_000)
     expect(page.locator("#court-actions")).to_be_visible()
     expect(page.locator(".photos img")).to_have_count(1)
-    page.fill("#court-actions input[name=reason]>> nth=0", "当事人和解 settlement talks")
+    # (the deferral's form comes first now: 暂缓 and 中止 are different acts, art. 28)
+    page.fill("#court-actions form:has(#suspend) input[name=reason]", "当事人和解 settlement talks")
     # Each action reloads the page; the old page hears the status event first, so wait for the
     # reload itself before looking (a screenshot taken mid-navigation hangs).
     with page.expect_navigation():
@@ -120,7 +121,7 @@ def test_court_staff_lists_publishes_and_monitors_a_lot(
         page.click("#resume")
     expect(page.locator("#status")).to_have_attribute("data-status", "live", timeout=5000)
     assert [q.split("?")[0] for q in asked.asked] == [
-        "Suspend bidding on this lot",
+        "Suspend bidding on this lot by ruling",
         "Resume bidding on this lot",
     ]
     # The one error logged is the browser's note of the refused (422) listing above.
@@ -321,18 +322,21 @@ def test_the_court_records_a_default_and_publishes_the_next_round(
     with court.expect_navigation():
         court.click("#default")
     expect(court.locator("#status")).to_have_attribute("data-status", "defaulted")
-    # The next round is drafted at 80 % of the starting price (¥700,000 → ¥560,000) and the
-    # court lands on the case, where the draft waits to be published.
+    # The re-auction after a default is of the same round at the court's terms (art. 24: no
+    # automatic cut), here a price the court types; the court lands on the case, where the
+    # draft waits to be published.
+    court.fill(".reauction-form input[name=starting_price]", "720000")
     with court.expect_navigation(url=f"**/court/cases/{case_id}"):
         court.click("#next-round")
-    draft = court.locator("tr[data-lot-id]", has_text="¥560,000.00")
-    expect(draft).to_contain_text("2 ·")
+    draft = court.locator("tr[data-lot-id]", has_text="¥720,000.00")
+    expect(draft).to_contain_text("1 ·")
     expect(draft).to_contain_text("Draft")
     # A draft made by mistake is deleted (it was never announced), and made again.
     with court.expect_navigation():
         draft.locator("button.delete-draft").click()
     expect(draft).to_have_count(0)
     court.goto(f"{server.base_url}/lots/{lot_id}")
+    court.fill(".reauction-form input[name=starting_price]", "720000")
     with court.expect_navigation(url=f"**/court/cases/{case_id}"):
         court.click("#next-round")
     expect(draft).to_contain_text("Draft")

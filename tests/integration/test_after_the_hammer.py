@@ -281,3 +281,117 @@ async def test_a_deferred_lot_resumes_with_its_time(
     async with committed() as session:
         row = await session.get(Lot, lot)
         assert row is not None and row.deferred_until is None
+
+
+async def test_a_default_is_re_auctioned_at_the_courts_terms_and_the_forfeit_applied_in_order(
+    api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession], scheduler: LotScheduler
+) -> None:
+    staff, buyer, case_id, _, lot = await sold_lot(api, committed, scheduler)  # 710,000, deposit 70,000
+    assert (await _post(api, staff, f"/lots/{lot}/default")).json()["status"] == "defaulted"
+    below = await _post(api, staff, f"/lots/{lot}/next-round", {"starting_price": 699_999})
+    assert below.status_code == 422 and below.json()["error"]["fields"] == {
+        "starting_price": "below_appraisal_floor"
+    }
+    # The same round again, at the court's price: no automatic cut after a default.
+    again = await _post(api, staff, f"/lots/{lot}/next-round", {"starting_price": 700_000})
+    assert again.status_code == 201, again.text
+    assert (again.json()["round"], again.json()["starting_price"]) == (1, 700_000)
+    reauction = again.json()["id"]
+    assert (await _post(api, staff, f"/lots/{reauction}/publish")).status_code == 200
+    refused = await api.post(f"/api/v1/lots/{reauction}/registrations", headers=buyer.headers)
+    assert refused.json()["error"]["fields"]["reason"] == "defaulted_buyer"  # the identity stays barred
+    second = await actor(api, committed, Role.BIDDER)
+    await registered(api, second, reauction)
+    await go_live(scheduler, reauction)
+    assert (await bid(api, second, reauction, 700_000)).status_code == 201
+    await end_now(scheduler, reauction)
+    await _post(api, staff, f"/lots/{reauction}/balance-paid")
+    plan = await api.post(
+        f"/api/v1/cases/{case_id}/allocation-plans",
+        headers=staff.headers,
+        json={"costs": [{"label": "再次拍卖费用", "amount": 5_000}]},
+    )
+    assert plan.status_code == 201, plan.text
+    assert plan.json()["proceeds"] == 770_000  # the re-auction's price and the forfeited deposit
+    shown = (await api.get(f"/api/v1/allocation-plans/{plan.json()['id']}", headers=staff.headers)).json()
+    # Art. 24: the costs (5,000), the shortfall below the defaulted price (10,000), the debt.
+    assert shown["forfeits"] == [
+        {
+            "lot_id": lot,
+            "amount": 70_000,
+            "to_costs": 5_000,
+            "to_shortfall": 10_000,
+            "to_debt": 55_000,
+            "shortfall_known": True,
+        }
+    ]
+    page = await api.get(f"/plans/{plan.json()['id']}", headers=staff.headers)
+    assert 'id="forfeits"' in page.text and "100.00" in page.text
+    await _ledger_ok(committed)
+
+
+async def test_an_unsold_round_takes_no_court_terms(
+    api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession], scheduler: LotScheduler
+) -> None:
+    _, staff = await court_and_staff(api, committed)
+    _, _, lot = await listed_lot(api, staff)
+    await go_live(scheduler, lot)
+    await end_now(scheduler, lot)
+    refused = await _post(api, staff, f"/lots/{lot}/next-round", {"starting_price": 600_000})
+    assert refused.status_code == 422 and refused.json()["error"]["fields"] == {
+        "starting_price": "only_after_default"
+    }
+    assert (await _post(api, staff, f"/lots/{lot}/next-round")).json()["starting_price"] == 560_000
+
+
+async def test_unsold_then_a_creditor_takes_the_property_at_the_reserve(
+    api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession], scheduler: LotScheduler
+) -> None:
+    _, staff = await court_and_staff(api, committed)
+    creditor = await actor(api, committed, Role.BIDDER)
+    case_id, _, lot = await listed_lot(api, staff)  # reserve 700,000; a 500,000 mortgage
+    claim = await api.post(
+        f"/api/v1/cases/{case_id}/claims",
+        headers=staff.headers,
+        json={
+            "creditor_name": "钱多多",
+            "kind": "ordinary",
+            "amount": 300_000,
+            "creditor_user_id": creditor.user_id,
+        },
+    )
+    claim_id = claim.json()["id"]
+    early = await _post(api, staff, f"/lots/{lot}/creditor-takes", {"claim_id": claim_id})
+    assert early.status_code == 409  # not before the round is unsold
+    await go_live(scheduler, lot)
+    await end_now(scheduler, lot)
+    other_case, _, _ = await listed_lot(api, staff)
+    foreign = await api.post(
+        f"/api/v1/cases/{other_case}/claims",
+        headers=staff.headers,
+        json={"creditor_name": "外案", "kind": "ordinary", "amount": 1_000},
+    )
+    wrong = await _post(api, staff, f"/lots/{lot}/creditor-takes", {"claim_id": foreign.json()["id"]})
+    assert wrong.status_code == 422 and wrong.json()["error"]["fields"] == {"claim_id": "not_in_case"}
+    async with committed() as session:
+        bank_before = await ledger.balance(session, chart.bank())
+    taken = await _post(api, staff, f"/lots/{lot}/creditor-takes", {"claim_id": claim_id})
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["status"] == "taken_by_creditor" and taken.json()["price"] == 700_000
+    # Its own ruling, served and published.
+    ruling_page = await api.get(taken.json()["document_url"])
+    assert "抵偿债务" in ruling_page.text and "钱多多" in ruling_page.text
+    assert "creditor_takes" in await _kinds(committed, lot)
+    async with committed() as session:
+        # The fee (5,000) and the mortgage (500,000) come before the claim: its share of the
+        # reserve is 195,000, and the creditor paid the other 505,000 in.
+        assert await ledger.balance(session, chart.bank()) - bank_before == 505_000
+        assert await ledger.balance(session, chart.creditor(claim_id)) == 195_000
+    plan = await api.post(f"/api/v1/cases/{case_id}/allocation-plans", headers=staff.headers, json={})
+    assert plan.status_code == 201 and plan.json()["proceeds"] == 700_000
+    line = next(x for x in plan.json()["lines"] if x["claim_id"] == claim_id)
+    assert line["allocated"] == 195_000
+    await _ledger_ok(committed)
+    # Taken is taken: no next round, no second taking.
+    assert (await _post(api, staff, f"/lots/{lot}/next-round")).status_code == 409
+    assert (await _post(api, staff, f"/lots/{lot}/creditor-takes", {"claim_id": claim_id})).status_code == 409

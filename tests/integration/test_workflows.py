@@ -348,17 +348,20 @@ async def test_default_forfeits_the_deposit_and_bars_the_defaulter(
     async with committed() as session:
         assert await ledger.balance(session, case_forfeits(case_id)) == -70_000
 
+    # The re-auction (art. 24: the same round, the court's terms) is barred to the defaulter.
     again = await api.post(f"/api/v1/lots/{lot_id}/next-round", headers=staff.headers)
-    round2 = again.json()["id"]
-    await api.post(f"/api/v1/lots/{round2}/publish", headers=staff.headers)
-    barred = await api.post(f"/api/v1/lots/{round2}/registrations", headers=winner.headers)
+    reauction = again.json()["id"]
+    await api.post(f"/api/v1/lots/{reauction}/publish", headers=staff.headers)
+    barred = await api.post(f"/api/v1/lots/{reauction}/registrations", headers=winner.headers)
     assert barred.status_code == 403
     assert barred.json()["error"] == {
         "code": "ineligible",
         "message": barred.json()["error"]["message"],
         "fields": {"reason": "defaulted_buyer"},
     }
-    assert (await api.post(f"/api/v1/lots/{round2}/registrations", headers=other.headers)).status_code == 201
+    assert (
+        await api.post(f"/api/v1/lots/{reauction}/registrations", headers=other.headers)
+    ).status_code == 201
 
 
 async def test_suspend_resume_cancel(

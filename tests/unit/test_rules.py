@@ -161,6 +161,24 @@ def test_round2_must_start_within_30_days_of_the_failure() -> None:
         assert validate_listing(SPC2016, candidate, NOW) == expected
 
 
+def test_a_re_auction_after_a_default_is_not_held_to_the_window_but_to_the_floor() -> None:
+    """Art. 24: the court's terms; the 30 days follow an unsold round 1, not a default."""
+    previous = PreviousRound(starting_price=700_000_00, ended_at=NOW - dt.timedelta(days=90))
+    start = NOW + dt.timedelta(days=31)
+    reauction = listing(
+        round=2,
+        previous=previous,
+        after_default=True,
+        starting_price=560_000_00,
+        deposit=56_000_00,
+        start_at=start,
+        end_at=start + dt.timedelta(days=1),
+    )
+    assert validate_listing(SPC2016, reauction, NOW) == {}
+    too_low = dataclasses.replace(reauction, starting_price=559_999_99)
+    assert validate_listing(SPC2016, too_low, NOW) == {"starting_price": "below_round_floor"}
+
+
 def test_round2_needs_a_previous_round() -> None:
     assert validate_listing(SPC2016, listing(round=2), NOW)["round"] == "no_previous_round"
 
@@ -173,19 +191,18 @@ def test_fixed_price_sale_is_at_round2_price_within_60_days() -> None:
         sale_kind=SaleKind.FIXED_PRICE,
         previous=previous,
         starting_price=560_000_00,
-        deposit=56_000_00,
+        deposit=560_000_00,  # the whole price (fixed_price_full_deposit)
         start_at=start,
         end_at=start + dt.timedelta(days=60),
     )
     assert validate_listing(SPC2016, fixed, NOW) == {}
     assert validate_listing(
-        SPC2016, dataclasses.replace(fixed, starting_price=550_000_00, deposit=55_000_00), NOW
+        SPC2016, dataclasses.replace(fixed, starting_price=550_000_00, deposit=550_000_00), NOW
     ) == {"starting_price": "fixed_price_mismatch"}
     longer = dataclasses.replace(fixed, end_at=start + dt.timedelta(days=60, seconds=1))
     assert validate_listing(SPC2016, longer, NOW) == {"end_at": "fixed_price_period_exceeded"}
-    assert validate_listing(SPC2016, dataclasses.replace(fixed, sale_kind=SaleKind.AUCTION), NOW) == {
-        "round": "fixed_price_is_round_3"
-    }
+    as_auction = dataclasses.replace(fixed, sale_kind=SaleKind.AUCTION, deposit=56_000_00)
+    assert validate_listing(SPC2016, as_auction, NOW) == {"round": "fixed_price_is_round_3"}
 
 
 @pytest.mark.parametrize("field", ["starting_price", "increment", "deposit"])
@@ -263,3 +280,25 @@ def applicant(**changes: object) -> Applicant:
 )
 def test_who_may_register(changes: dict, refusal: str | None) -> None:
     assert registration_refusal(applicant(**changes)) == refusal
+
+
+def test_the_fixed_price_sale_asks_the_whole_price_as_deposit_where_the_profile_says_so() -> None:
+    previous = PreviousRound(starting_price=560_000_00, ended_at=NOW)
+    start = NOW + dt.timedelta(days=15)
+    fixed = listing(
+        round=3,
+        sale_kind=SaleKind.FIXED_PRICE,
+        previous=previous,
+        starting_price=560_000_00,
+        deposit=56_000_00,
+        start_at=start,
+        end_at=start + dt.timedelta(days=30),
+    )
+    assert validate_listing(SPC2016, fixed, NOW) == {"deposit": "deposit_not_full_price"}
+    one_short = dataclasses.replace(fixed, deposit=559_999_99)
+    assert validate_listing(SPC2016, one_short, NOW) == {"deposit": "deposit_not_full_price"}
+    lenient = dataclasses.replace(SPC2016, fixed_price_full_deposit=False)
+    assert validate_listing(lenient, fixed, NOW) == {}
+    assert validate_listing(lenient, dataclasses.replace(fixed, deposit=560_000_00), NOW) == {
+        "deposit": "deposit_above_maximum"
+    }

@@ -22,7 +22,9 @@ from auction.disclosure.ruling_documents import (
     ruling_pdf,
 )
 from auction.lots import after_sale, annulment, ruling
-from auction.models import Lot
+from auction.lots import creditor_takes as taking
+from auction.models import Lot, User
+from core.db import DbSession
 from web.auth import optional_user, require_user
 from web.cache import lot_page_key
 from web.jsonbody import Body, read_json
@@ -37,6 +39,10 @@ class QualificationBody(Body):
     note: str
 
 
+class TakesBody(Body):
+    claim_id: int
+
+
 class AnnulBody(Body):
     ground: str
     reason: str
@@ -46,53 +52,69 @@ def _status(lot: Lot, **more: Any) -> dict[str, Any]:
     return {"id": lot.id, "status": lot.status.value, **more}
 
 
-async def qualification(request: Request) -> Response:
+Act = Callable[[DbSession, User, int], Awaitable[dict[str, Any]]]
+
+
+async def _court_act(request: Request, act: Act) -> Response:
+    """One court act on the lot in one transaction, answered with the lot's new status; the
+    lot's page is fresh for everyone once it commits."""
     lot_id = path_id(request, "lot_id")
-    body = await read_json(request, QualificationBody)
     state = app_state(request)
     async with state.sessions.begin() as session:
-        user = await require_user(request, session)
+        response = json_response(await act(session, await require_user(request, session), lot_id))
+    state.cache.forget(lot_page_key(lot_id))
+    return response
+
+
+async def qualification(request: Request) -> Response:
+    body = await read_json(request, QualificationBody)
+
+    async def act(session: DbSession, user: User, lot_id: int) -> dict[str, Any]:
         lot = await after_sale.record_qualification(
             session, user, lot_id, qualified=body.qualified, note=body.note
         )
-        response = json_response(_status(lot, qualified=lot.qualified))
-    state.cache.forget(lot_page_key(lot_id))
-    return response
+        return _status(lot, qualified=lot.qualified)
+
+    return await _court_act(request, act)
+
+
+async def _ruled(session: DbSession, user: User, lot_id: int) -> dict[str, Any]:
+    lot = await ruling.issue_ruling(session, user, lot_id)
+    return _status(lot, document_url=ruling.ruling_url(lot.id))
+
+
+async def _handed_over(session: DbSession, user: User, lot_id: int) -> dict[str, Any]:
+    lot = await ruling.record_handover(session, user, lot_id)
+    return _status(lot, document_url=f"/lots/{lot.id}/assistance-notice")
 
 
 async def issue_ruling(request: Request) -> Response:
-    lot_id = path_id(request, "lot_id")
-    state = app_state(request)
-    async with state.sessions.begin() as session:
-        user = await require_user(request, session)
-        lot = await ruling.issue_ruling(session, user, lot_id)
-        response = json_response(_status(lot, document_url=ruling.ruling_url(lot.id)))
-    state.cache.forget(lot_page_key(lot_id))
-    return response
+    return await _court_act(request, _ruled)
 
 
 async def handover(request: Request) -> Response:
-    lot_id = path_id(request, "lot_id")
-    state = app_state(request)
-    async with state.sessions.begin() as session:
-        user = await require_user(request, session)
-        lot = await ruling.record_handover(session, user, lot_id)
-        response = json_response(_status(lot, document_url=f"/lots/{lot.id}/assistance-notice"))
-    state.cache.forget(lot_page_key(lot_id))
-    return response
+    return await _court_act(request, _handed_over)
 
 
 async def annul(request: Request) -> Response:
-    lot_id = path_id(request, "lot_id")
     body = await read_json(request, AnnulBody)
     ground = annulment.parse_ground(body.ground)
-    state = app_state(request)
-    async with state.sessions.begin() as session:
-        user = await require_user(request, session)
+
+    async def act(session: DbSession, user: User, lot_id: int) -> dict[str, Any]:
         lot = await annulment.annul_sale(session, user, lot_id, ground, body.reason)
-        response = json_response(_status(lot, ground=ground.value))
-    state.cache.forget(lot_page_key(lot_id))
-    return response
+        return _status(lot, ground=ground.value)
+
+    return await _court_act(request, act)
+
+
+async def creditor_takes(request: Request) -> Response:
+    body = await read_json(request, TakesBody)
+
+    async def act(session: DbSession, user: User, lot_id: int) -> dict[str, Any]:
+        lot = await taking.creditor_takes(session, user, lot_id, body.claim_id)
+        return _status(lot, document_url=ruling.ruling_url(lot.id), price=lot.result_price)
+
+    return await _court_act(request, act)
 
 
 def document(
@@ -150,6 +172,7 @@ routes = [
     Route("/api/v1/lots/{lot_id}/ruling", issue_ruling, methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/handover", handover, methods=["POST"]),
     Route("/api/v1/lots/{lot_id}/annul", annul, methods=["POST"]),
+    Route("/api/v1/lots/{lot_id}/creditor-takes", creditor_takes, methods=["POST"]),
     Route("/lots/{lot_id}/ruling", ruling_page, methods=["GET"]),
     Route("/lots/{lot_id}/ruling.pdf", ruling_pdf_file, methods=["GET"]),
     Route("/lots/{lot_id}/assistance-notice", assistance_page, methods=["GET"]),

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from auction.cases import registry as cases
 from auction.disclosure.required_items import NO_DISCLOSURE, Disclosure
 from auction.enums import Category, PriorityRight
-from auction.lots import after_sale
+from auction.lots import after_sale, rounds
 from auction.lots import control as lot_control
 from auction.lots import listing as lots
 from auction.models import Claim, EnforcementCase, Lot, Property, User
@@ -272,12 +272,22 @@ def after_sale_action(
     return endpoint
 
 
+class NextRoundBody(Body):
+    """The court's terms for a re-auction after a default (art. 24); none after an unsold round."""
+
+    starting_price: int | None = None
+    start_at: dt.datetime | None = None
+    end_at: dt.datetime | None = None
+
+
 async def next_round(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
+    body = await read_json_or(request, NextRoundBody, NextRoundBody())
     state = app_state(request)
+    terms = rounds.CourtTerms(body.starting_price, body.start_at, body.end_at)
     async with state.sessions.begin() as session:
         user = await require_user(request, session)
-        lot = await lots.next_round(session, user, state.profile, lot_id)
+        lot = await rounds.next_round(session, user, state.profile, lot_id, terms)
         return json_response(lot_json(lot), status_code=201)
 
 

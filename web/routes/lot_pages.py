@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from auction.disclosure.confirmation import confirmation, confirmation_pdf
 from auction.enums import HALTED_STATUSES, PAID_STATUSES, LotStatus, Role
-from auction.lots import own_registrations, registrations
+from auction.lots import auction_objections, own_registrations, registrations
 from auction.lots.payments import SandboxProvider, WebhookProvider
 from auction.lots.public import LotPageView, lot_page_view
 from auction.lots.public_record import lot_place
@@ -36,6 +36,8 @@ async def lot_page(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
     state = app_state(request)
     current = registration = place = None
+    mine: list[auction_objections.ObjectionView] = []
+    objections: list[auction_objections.ObjectionView] = []
     if may_be_signed_in(request):
         async with state.sessions() as session:
             current = await optional_user(request, session)
@@ -45,6 +47,7 @@ async def lot_page(request: Request) -> Response:
                 place = await lot_place(session, lot_id)
             if current is not None:
                 registration = await own_registrations.own_registration(session, current, lot_id)
+                mine = await auction_objections.my_objections(session, current, lot_id)
     is_staff = current is not None and current.role in (Role.COURT_STAFF, Role.ADMIN)
 
     async def load() -> LotPageView:
@@ -63,6 +66,9 @@ async def lot_page(request: Request) -> Response:
         and place is not None
         and (current.role is Role.ADMIN or current.court_id == place.court_id)
     )
+    if acts_for_court:
+        async with state.sessions() as session:
+            objections = await auction_objections.objections_of(session, lot_id)
     _ = translator(request)
     sold = lot.status in SOLD_STATUSES
     context = {
@@ -88,6 +94,9 @@ async def lot_page(request: Request) -> Response:
         "acts_for_court": acts_for_court,
         "case_id": place.case_id if place is not None else None,
         "annul_grounds": list(ANNUL_GROUNDS.items()),
+        "claims": place.claims if place is not None else [],
+        "objections": objections,
+        "my_objections": mine,
     }
     return render(request, "lot.html", context, current_user=current)
 

@@ -66,6 +66,10 @@ async def healthz(request: Request) -> Response:
             }
             for lot_id, f in sorted(failures.items())
         ]
+    down_since = state.scheduler.engine_down_since if state.scheduler is not None else None
+    if down_since is not None:
+        # Lots whose final minutes this overlaps will be deferred, not sold (auction.lots.outages).
+        body["engine_unreachable_since"] = down_since.isoformat()
     return json_response(body, status_code=200 if healthy else 503)
 
 

@@ -118,6 +118,8 @@ def upgrade() -> None:
         _check(table, name, column, after)
     for column, kind in LOT_COLUMNS:
         op.add_column("lots", sa.Column(column, kind, nullable=True))
+    op.add_column("lots", sa.Column("taken_by_claim_id", sa.BigInteger(), nullable=True))
+    op.create_foreign_key("fk_lots_taken_by_claim_id_claims", "lots", "claims", ["taken_by_claim_id"], ["id"])
     op.add_column("registrations", sa.Column("set_off_amount", sa.BigInteger(), nullable=True))
     op.create_check_constraint(
         op.f("ck_registrations_set_off_nonnegative"),
@@ -164,6 +166,8 @@ def downgrade() -> None:
     op.drop_table("auction_objections")
     op.drop_constraint(op.f("ck_registrations_set_off_nonnegative"), "registrations", type_="check")
     op.drop_column("registrations", "set_off_amount")
+    op.drop_constraint("fk_lots_taken_by_claim_id_claims", "lots", type_="foreignkey")
+    op.drop_column("lots", "taken_by_claim_id")
     for column, _ in LOT_COLUMNS:
         op.drop_column("lots", column)
     for table, name, column, before, after in CHECKS:
