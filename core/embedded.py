@@ -183,7 +183,12 @@ class EmbeddedPostgres:
             options,
             check=False,
         )
-        if result.returncode != 0:
+        if result.returncode != 0 and self.is_running():
+            # pg_ctl's own wait gave up though the server came up (seen once on a loaded CI
+            # machine: the log said "ready to accept connections" within a second); the server is
+            # ours, and _ensure_database's connection is the real test that it answers.
+            log.warning("pg_ctl reported a failed start but PostgreSQL is running: %s", result.stderr[-300:])
+        elif result.returncode != 0:
             detail = f"{_tail(self.logfile)}\n{result.stderr[-1000:]}"
             raise EmbeddedServiceError(f"PostgreSQL did not start (log {self.logfile}):\n{detail}")
         self.started_here = True
