@@ -31,9 +31,10 @@ install-dev: $(DEV_STAMP) ## create .venv with the test and lint tools too
 run: $(RUNTIME_STAMP) ## serve the demo on http://127.0.0.1:8000 (embedded services unless URLs are set)
 	AUCTION_RULES=$${AUCTION_RULES:-sandbox} $(BIN)/auction serve --demo
 
-lint: $(DEV_STAMP) ## ruff (lint and format check)
+lint: $(DEV_STAMP) ## ruff (lint and format check), and the compose file against the compose specification
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
 typecheck: $(DEV_STAMP) ## mypy --strict
 	$(BIN)/mypy

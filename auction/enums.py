@@ -162,6 +162,8 @@ class RestrictedRole(enum.StrEnum):
     SUBJECT = "subject"  # the debtor itself
     LEGAL_REPRESENTATIVE = "legal_representative"  # of a company debtor
     ACTUAL_CONTROLLER = "actual_controller"  # of a company debtor
+    PRINCIPAL = "principal"  # 主要负责人 of a company debtor
+    RESPONSIBLE_PERSON = "responsible_person"  # 直接责任人员
 
 
 class AccountKind(enum.StrEnum):
@@ -186,3 +188,23 @@ class AnnulGround(enum.StrEnum):
     def buyer_at_fault(self) -> bool:
         """Whether the buyer caused it, so their deposit is forfeited (art. 31 and art. 24)."""
         return self in (AnnulGround.COLLUSION, AnnulGround.UNQUALIFIED_BUYER, AnnulGround.BARRED_BUYER)
+
+
+class DishonestGround(enum.StrEnum):
+    """Why a debtor is on the dishonest list (the listing rules, 2017 revision, art. 1)."""
+
+    ABLE_BUT_REFUSES = "able_but_refuses"  # no period: until performed
+    OBSTRUCTS_ENFORCEMENT = "obstructs_enforcement"
+    EVADES_ENFORCEMENT = "evades_enforcement"
+    VIOLATES_PROPERTY_REPORT = "violates_property_report"
+    VIOLATES_CONSUMPTION_ORDER = "violates_consumption_order"
+    REFUSES_SETTLEMENT_AGREEMENT = "refuses_settlement_agreement"
+
+
+class RemovalReason(enum.StrEnum):
+    """Why an entry leaves a list (RULES.md "The lists": removal)."""
+
+    PERFORMED = "performed"  # paid in full, or the case finished by enforcement
+    EXPIRED = "expired"  # the period ran out
+    REVOKED = "revoked"  # on objection, or the applicant asked, or a ruling ended enforcement
+    ERROR = "error"  # listed by mistake

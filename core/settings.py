@@ -7,8 +7,11 @@ table and this module cannot drift apart (a unit test compares them).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import enum
+import hashlib
 import os
 import secrets
 from collections.abc import Mapping
@@ -39,6 +42,10 @@ ENVIRONMENT: Final[dict[str, tuple[str, str]]] = {
     "AUCTION_EXTENSION_SECONDS": ("sandbox only: soft-close extension in seconds", "10"),
     "AUCTION_OBJECTION_SECONDS": ("sandbox only: objection period of allocation plans in seconds", "60"),
     "SECRET_KEY": ("signs sessions and CSRF tokens; required under spc2016", "generated under sandbox"),
+    "LISTS_KEY": (
+        "seals the identity numbers the lists carry to partners; 32 bytes, URL-safe base64",
+        "derived from SECRET_KEY",
+    ),
     "PAYMENT_WEBHOOK_SECRET": ("HMAC key of the signed-webhook payment provider; unset disables it", "unset"),
     "SMTP_HOST": (
         "mail server for e-mail notifications; unset writes them to DATA_DIR/outbox instead",
@@ -71,6 +78,9 @@ class Settings:
     extension_seconds: int
     objection_seconds: int
     secret_key: str
+    # Seals the identity numbers partners match on (auction.accounts.sealing): LISTS_KEY, else
+    # derived from SECRET_KEY (changing that then makes sealed numbers unreadable).
+    lists_key: bytes
     payment_webhook_secret: str | None
     smtp_host: str | None
     smtp_port: int
@@ -112,6 +122,7 @@ class Settings:
             extension_seconds=reader.integer("AUCTION_EXTENSION_SECONDS", 10, minimum=1),
             objection_seconds=reader.integer("AUCTION_OBJECTION_SECONDS", 60, minimum=1),
             secret_key=secret,
+            lists_key=_lists_key(environ.get("LISTS_KEY") or "", secret),
             payment_webhook_secret=environ.get("PAYMENT_WEBHOOK_SECRET") or None,
             smtp_host=environ.get("SMTP_HOST") or None,
             smtp_port=reader.integer("SMTP_PORT", 587, minimum=1),
@@ -198,3 +209,18 @@ def sandbox_secret(data_dir: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(secret)
     return secret
+
+
+def _lists_key(given: str, secret: str) -> bytes:
+    """LISTS_KEY is 32 random bytes, URL-safe base64 (python -c 'import base64, secrets;
+    print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())'); unset, a key derived
+    from SECRET_KEY for this one purpose."""
+    if given:
+        try:
+            key = base64.urlsafe_b64decode(given.encode())
+        except (ValueError, binascii.Error):
+            key = b""
+        if len(key) != 32:
+            raise SettingsError("LISTS_KEY must be 32 bytes in URL-safe base64")
+        return key
+    return hashlib.sha256(b"auction lists key v1\x00" + secret.encode()).digest()

@@ -23,6 +23,8 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from auction.disclosure.lists_clock import ListsClock
+from auction.disclosure.pushes import PushDispatcher
 from auction.errors import AuctionError
 from auction.lots.bid_log import BidPersister
 from auction.lots.bidding import BidService
@@ -55,6 +57,7 @@ from web.routes import (
     engagement,
     files,
     home_page,
+    joint_punishment,
     lawful_listing,
     lists,
     lot_pages,
@@ -169,6 +172,8 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             loops.start("lifecycle", scheduler.run())
             loops.start("persister", BidPersister(own, sessions, worker_name()).run())
             loops.start("notifications", NotificationDispatcher(sessions, notifiers_for(settings)).run())
+            loops.start("lists", ListsClock(sessions).run())
+            loops.start("pushes", PushDispatcher(sessions, settings.lists_key).run())
         realtime = Gateway(app.state.app) if gateway else None
         if realtime is not None:
             await realtime.start(settings.host, settings.ws_port)
@@ -199,6 +204,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             *lawful_listing.routes,
             *after_hammer.routes,
             *auction_objections.routes,
+            *joint_punishment.routes,
             *bidding.routes,
             *agents.routes,
             *party_notices.routes,

@@ -34,6 +34,7 @@ from core.redis import connect as connect_redis
 from core.services import resolved_services
 from core.settings import Settings, SettingsError
 from settlement import ledger
+from web import cli_partners
 from web.server import serve
 
 log = logging.getLogger("auction")
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     verifying.add_argument("lot", type=int)
     importing = dishonest.add_parser("import", help="import or update entries from a UTF-8 CSV")
     importing.add_argument("file", type=Path, help=f"columns: {', '.join(DISHONEST_COLUMNS)}")
+    cli_partners.add_parser(commands)
     return parser
 
 
@@ -122,7 +124,9 @@ async def _import_dishonest(session: DbSession, path: Path, settings: Settings) 
         raise ImportFailed(f"no such file: {path}")
     with path.open(encoding="utf-8-sig") as handle:
         total = max(sum(1 for _ in handle) - 1, 0)
-    report = await import_dishonest(session, path, settings.secret_key, progress_bar(total))
+    report = await import_dishonest(
+        session, path, settings.secret_key, progress_bar(total), lists_key=settings.lists_key
+    )
     print(f"imported {report.imported}, updated {report.updated}, rejected {len(report.rejected)}")
     for line, reason in report.rejected[:50]:
         print(f"  line {line}: {reason}", file=sys.stderr)
@@ -248,6 +252,10 @@ def run_command(args: argparse.Namespace, settings: Settings) -> None:
             asyncio.run(_in_transaction(resolved, lambda s: _verify(s, args.lot)))
         elif args.command == "dishonest":
             asyncio.run(_in_transaction(resolved, lambda s: _import_dishonest(s, args.file, resolved)))
+        elif args.command == "partners":
+            asyncio.run(
+                cli_partners.run(args, lambda work: _in_transaction(resolved, work), resolved.lists_key)
+            )
 
 
 def _users_command(args: argparse.Namespace, settings: Settings) -> None:

@@ -16,7 +16,11 @@ from web.labels_after_hammer import (
     AFTER_TIMELINE,
     ANNUL_GROUNDS,
     DEADLINES,
+    DISHONEST_GROUNDS,
+    LISTS,
     OBJECTION_DECISIONS,
+    REMOVAL_REASONS,
+    RESTRICTED_ROLES,
     STANDINGS,
 )
 from web.labels_lawful import (
@@ -334,4 +338,8 @@ GLOBALS: Mapping[str, Mapping[str, str]] = {
     "annul_ground_labels": ANNUL_GROUNDS,
     "standing_labels": STANDINGS,
     "objection_decision_labels": OBJECTION_DECISIONS,
+    "list_labels": LISTS,
+    "removal_labels": REMOVAL_REASONS,
+    "ground_labels": DISHONEST_GROUNDS,
+    "restricted_role_labels": RESTRICTED_ROLES,
 }

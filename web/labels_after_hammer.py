@@ -61,3 +61,28 @@ STANDINGS: Mapping[str, str] = {
     "bidder": N_("a registered bidder"),
 }
 OBJECTION_DECISIONS: Mapping[str, str] = {"upheld": N_("Upheld"), "dismissed": N_("Dismissed")}
+LISTS: Mapping[str, str] = {
+    "dishonest": N_("Dishonest persons subject to enforcement"),
+    "consumption_restricted": N_("Restricted in consumption"),
+}
+REMOVAL_REASONS: Mapping[str, str] = {
+    "performed": N_("performed"),
+    "expired": N_("the period ended"),
+    "revoked": N_("revoked"),
+    "error": N_("listed in error"),
+}
+DISHONEST_GROUNDS: Mapping[str, str] = {
+    "able_but_refuses": N_("Able to perform but refuses"),
+    "obstructs_enforcement": N_("Obstructs enforcement by false evidence, violence or threats"),
+    "evades_enforcement": N_("Evades enforcement by false litigation or by hiding or moving property"),
+    "violates_property_report": N_("Violates the duty to report property"),
+    "violates_consumption_order": N_("Violates a consumption-restriction order"),
+    "refuses_settlement_agreement": N_("Refuses without reason to perform a settlement agreement"),
+}
+RESTRICTED_ROLES: Mapping[str, str] = {
+    "subject": N_("the debtor"),
+    "legal_representative": N_("legal representative"),
+    "principal": N_("principal"),
+    "responsible_person": N_("directly responsible person"),
+    "actual_controller": N_("actual controller"),
+}

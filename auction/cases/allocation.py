@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction.accounts.access import case_for_staff
 from auction.cases.owed import claims_owed, outstanding_claims
+from auction.disclosure.listings import case_performed
 from auction.disclosure.notices import publish
 from auction.disclosure.texts import Notice
 from auction.enums import (
@@ -200,6 +201,7 @@ async def disburse_plan(session: AsyncSession, user: User, plan_id: int) -> Allo
     if unpaid == 0:
         case.status, case.closed_at = CaseStatus.CLOSED_SATISFIED, utcnow()
         _timeline(session, case.id, TimelineKind.CLOSED, "all claims paid")
+        await case_performed(session, case.id)  # performed in full: off both lists at once
     await session.flush()
     return plan
 

@@ -16,7 +16,17 @@ from auction.enums import LotStatus, Role
 from auction.errors import Forbidden
 from auction.lots.agents import AgentView, agents_of_lots
 from auction.lots.party_notices import Party, notices_of, parties_of
-from auction.models import Claim, EnforcementCase, Lot, PartyNotice, Property, PropertyFile, User
+from auction.models import (
+    Claim,
+    ConsumptionRestriction,
+    DishonestPerson,
+    EnforcementCase,
+    Lot,
+    PartyNotice,
+    Property,
+    PropertyFile,
+    User,
+)
 from settlement.models import AllocationPlan
 
 
@@ -37,6 +47,9 @@ class CaseView:
     # Drafts' parties to notify before the announcement (art. 16), and the notices recorded.
     parties: dict[int, list[Party]] = field(default_factory=dict)
     notices: dict[int, list[PartyNotice]] = field(default_factory=dict)
+    # The case's entries on the lists (joint punishment), current and removed.
+    dishonest: list[DishonestPerson] = field(default_factory=list)
+    restrictions: list[ConsumptionRestriction] = field(default_factory=list)
 
     def agents_of(self, lot_id: int) -> list[AgentView]:
         return [a for a in self.agents if a.lot_id == lot_id]
@@ -83,4 +96,18 @@ async def case_view(session: AsyncSession, user: User, case_id: int) -> CaseView
         await agents_of_lots(session, [lot.id for lot in lots]),
         {lot.id: await parties_of(session, lot) for lot in drafts},
         {lot.id: await notices_of(session, lot.id) for lot in drafts},
+        list(
+            await session.scalars(
+                sa.select(DishonestPerson)
+                .where(DishonestPerson.case_id == case_id)
+                .order_by(DishonestPerson.id)
+            )
+        ),
+        list(
+            await session.scalars(
+                sa.select(ConsumptionRestriction)
+                .where(ConsumptionRestriction.case_id == case_id)
+                .order_by(ConsumptionRestriction.id)
+            )
+        ),
     )

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction.accounts import identity
 from auction.accounts.access import case_for_staff, require_court_staff
+from auction.accounts.sealing import seal
 from auction.enums import Category, TimelineKind
 from auction.errors import Conflict, ValidationFailed
 from auction.models import Claim, EnforcementCase, Property, TimelineEvent, User
@@ -25,7 +26,11 @@ class NewCase:
     debtor_id_number: str | None
 
 
-async def create_case(session: AsyncSession, user: User, new: NewCase, *, secret_key: str) -> EnforcementCase:
+async def create_case(
+    session: AsyncSession, user: User, new: NewCase, *, secret_key: str, lists_key: bytes | None = None
+) -> EnforcementCase:
+    """Register a case; with the lists key, the debtor's number is also sealed, so that a
+    listing of this debtor can reach the partners that match on it."""
     court_id = require_court_staff(user)
     errors = {}
     if not 1 <= len(new.case_number.strip()) <= 64:
@@ -56,6 +61,9 @@ async def create_case(session: AsyncSession, user: User, new: NewCase, *, secret
         if new.debtor_id_number
         else None,
         debtor_id_number_masked=identity.mask(new.debtor_id_number) if new.debtor_id_number else None,
+        debtor_id_number_sealed=seal(identity.normalize(new.debtor_id_number), lists_key)
+        if new.debtor_id_number and lists_key
+        else None,
     )
     session.add(case)
     await session.flush()

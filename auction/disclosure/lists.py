@@ -98,6 +98,10 @@ class ListedDishonest(msgspec.Struct, frozen=True):
     obligation: str
     listed_at: str
     updated_at: str
+    # Exports carry removals too (an incremental copy must drop them); the public list does not.
+    removed_at: str | None = None
+    removal_reason: str | None = None
+    ground: str | None = None
 
 
 Row = TypeVar("Row", ListedCase, ListedDishonest)
@@ -183,6 +187,9 @@ def _dishonest_row(person: DishonestPerson) -> ListedDishonest:
         obligation=person.obligation,
         listed_at=person.listed_at.isoformat(),
         updated_at=person.updated_at.isoformat(),
+        removed_at=person.removed_at.isoformat() if person.removed_at else None,
+        removal_reason=person.removal_reason,
+        ground=person.ground,
     )
 
 
@@ -203,7 +210,9 @@ def _dishonest_select(query: ListQuery) -> sa.Select[DishonestPerson]:
 
 
 async def dishonest_list(session: AsyncSession, query: ListQuery) -> ListPage[ListedDishonest]:
-    rows = await _page(session, _dishonest_select(query), DishonestPerson, query)
+    """The public list: a removed entry leaves it at once (the exports say it was removed)."""
+    listed = _dishonest_select(query).where(DishonestPerson.removed_at.is_(None))
+    rows = await _page(session, listed, DishonestPerson, query)
     return ListPage([_dishonest_row(row[0]) for row in rows.rows], query.page, PAGE_SIZE, rows.total)
 
 

@@ -35,6 +35,7 @@ from auction.models import (
     Registration,
     User,
 )
+from auction.rules import LIST_BARRED_CATEGORIES
 from bidding_engine.engine import BiddingEngine
 from core.db import utcnow
 
@@ -77,7 +78,9 @@ async def on_dishonest_list(session: AsyncSession, identity_hash: str | None) ->
     if identity_hash is None:
         return False
     found = await session.scalar(
-        sa.select(DishonestPerson.id).where(DishonestPerson.id_number_hash == identity_hash).limit(1)
+        sa.select(DishonestPerson.id)
+        .where(DishonestPerson.id_number_hash == identity_hash, DishonestPerson.removed_at.is_(None))
+        .limit(1)
     )
     return found is not None
 
@@ -176,23 +179,39 @@ async def bar_person(
     )
     session.add(barred)
     await session.flush()
-    ineligible = await _take_out(session, engine, digest, court_id, None if new.court_wide else lot.id)
+    lots = _open_lots().where(EnforcementCase.court_id == court_id)
+    if not new.court_wide:
+        lots = lots.where(Lot.id == lot.id)
+    ineligible = await _take_out(session, engine, digest, lots, CONFLICT)
     if ineligible:
-        await _tell_the_court(session, ineligible)
+        await _tell_the_court(session, ineligible, CONFLICT)
     return Barring(barred, ineligible)
 
 
-async def _take_out(
-    session: AsyncSession, engine: BiddingEngine, digest: str, court_id: int, lot_id: int | None
-) -> list[Registration]:
-    lots = (
+def _open_lots() -> sa.Select[int]:
+    return (
         sa.select(Lot.id)
         .join(Property, Property.id == Lot.property_id)
         .join(EnforcementCase, EnforcementCase.id == Property.case_id)
-        .where(EnforcementCase.court_id == court_id, Lot.status.in_(OPEN_FOR_BARS))
+        .where(Lot.status.in_(OPEN_FOR_BARS))
     )
-    if lot_id is not None:
-        lots = lots.where(Lot.id == lot_id)
+
+
+async def take_out_listed(
+    session: AsyncSession, engine: BiddingEngine, digest: str, reason: str
+) -> list[Registration]:
+    """A person listed (dishonest, restricted) after registering: out of every open real-estate
+    and vehicle lot at once, as if refused at registration (`reason`), the court told."""
+    lots = _open_lots().where(Property.category.in_(LIST_BARRED_CATEGORIES))
+    ineligible = await _take_out(session, engine, digest, lots, reason)
+    if ineligible:
+        await _tell_the_court(session, ineligible, reason)
+    return ineligible
+
+
+async def _take_out(
+    session: AsyncSession, engine: BiddingEngine, digest: str, lots: sa.Select[int], reason: str
+) -> list[Registration]:
     rows = (
         await session.execute(
             sa.select(Registration, Lot.status, Property.case_id)
@@ -210,7 +229,7 @@ async def _take_out(
     for registration, status, case_id in rows:
         if status in IN_THE_ENGINE:
             await engine.unregister(registration.lot_id, registration.id)
-        registration.ineligible_reason, registration.ineligible_at = CONFLICT, utcnow()
+        registration.ineligible_reason, registration.ineligible_at = reason, utcnow()
         if registration.deposit_status is DepositStatus.FROZEN:
             await move_deposit(session, registration, DepositStatus.REFUNDED, case_id=case_id)
         taken.append(registration)
@@ -218,12 +237,10 @@ async def _take_out(
     return taken
 
 
-async def _tell_the_court(session: AsyncSession, ineligible: list[Registration]) -> None:
+async def _tell_the_court(session: AsyncSession, ineligible: list[Registration], reason: str) -> None:
     """A node on each case's timeline: the court's console shows it, subscribers are notified."""
     for registration in ineligible:
         lot = await session.get(Lot, registration.lot_id)
         assert lot is not None
-        await add_timeline(
-            session, lot, TimelineKind.BIDDER_BARRED, f"{registration.bidder_code} ({CONFLICT})"
-        )
+        await add_timeline(session, lot, TimelineKind.BIDDER_BARRED, f"{registration.bidder_code} ({reason})")
     await session.flush()

@@ -4,7 +4,15 @@ together with settlement's, so one import gives the whole schema."""
 import settlement.models  # noqa: F401  (the rest of the schema)
 from auction.models.accounts import ApiToken, Court, User
 from auction.models.cases import Claim, EnforcementCase, Property, PropertyFile, TimelineEvent
-from auction.models.disclosure import Announcement, DishonestPerson
+from auction.models.disclosure import (
+    Announcement,
+    DishonestPerson,
+    ListChange,
+    Partner,
+    PartnerDelivery,
+    PartnerKey,
+    PartnerRead,
+)
 from auction.models.eligibility import (
     AgentAuthorisation,
     AuctionObjection,
@@ -40,9 +48,14 @@ __all__ = [
     "DishonestPerson",
     "EnforcementCase",
     "EngineOutage",
+    "ListChange",
     "Lot",
     "LotTransition",
     "Notification",
+    "Partner",
+    "PartnerDelivery",
+    "PartnerKey",
+    "PartnerRead",
     "PartyNotice",
     "Payment",
     "PaymentEvent",

@@ -23,6 +23,8 @@ class EnforcementCase(Base):
     debtor_kind: Mapped[DebtorKind] = mapped_column(str_enum(DebtorKind))
     debtor_id_number_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     debtor_id_number_masked: Mapped[str | None] = mapped_column(sa.String(32))
+    # Sealed with the lists key: a listed debtor's number reaches the partners that match on it.
+    debtor_id_number_sealed: Mapped[str | None] = mapped_column(sa.Text)
     debtor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     status: Mapped[CaseStatus] = mapped_column(str_enum(CaseStatus), default=CaseStatus.OPEN)
     filed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -46,7 +46,10 @@ class ConsumptionRestriction(Base):
     id_number_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
     id_number_masked: Mapped[str] = mapped_column(sa.String(32))
     restricted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    lifted_at: Mapped[dt.datetime | None]
+    lifted_at: Mapped[dt.datetime | None]  # removed from the list, for `removal_reason`
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enforcement_cases.id"))
+    removal_reason: Mapped[str | None] = mapped_column(sa.String(16))
+    id_number_sealed: Mapped[str | None] = mapped_column(sa.Text)  # for partners only
 
 
 class AgentAuthorisation(Base):

@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from auction.disclosure.lists_clock import ListsClock
+from auction.disclosure.pushes import PushDispatcher
 from auction.lots.bid_log import BidPersister
 from auction.lots.lifecycle import LotScheduler
 from auction.notifications.channels import notifiers_for
@@ -52,6 +54,10 @@ LOOPS: dict[str, Starter] = {
         sessions, notifiers_for(settings), tick_s=0.01
     ).run(),
     "fan-out hub": _hub,
+    "lists": lambda engine, sessions, settings: ListsClock(sessions, interval_s=0.01).run(),
+    "pushes": lambda engine, sessions, settings: PushDispatcher(
+        sessions, settings.lists_key, tick_s=0.01
+    ).run(),
 }
 
 

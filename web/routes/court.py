@@ -146,7 +146,9 @@ async def create_case(request: Request) -> Response:
     async with state.sessions.begin() as session:
         user = await require_user(request, session)
         new = cases.NewCase(body.case_number, body.debtor.name, body.debtor.kind, body.debtor.id_number)
-        case = await cases.create_case(session, user, new, secret_key=state.settings.secret_key)
+        case = await cases.create_case(
+            session, user, new, secret_key=state.settings.secret_key, lists_key=state.settings.lists_key
+        )
         return json_response(case_json(case), status_code=201)
 
 

@@ -21,6 +21,7 @@ from web.auth import optional_user
 from web.error_pages import sign_in_first
 from web.formatting import CST
 from web.labels import CATEGORIES, CLAIM_KINDS
+from web.labels_after_hammer import DISHONEST_GROUNDS, REMOVAL_REASONS, RESTRICTED_ROLES
 from web.labels_lawful import BAR_RELATIONS, NOTICE_MEANS, REFERENCE_METHODS
 from web.params import path_id
 from web.rendering import render
@@ -87,6 +88,9 @@ async def case_page(request: Request) -> Response:
         },
         "reference_methods": list(REFERENCE_METHODS.items()),
         "bar_relations": list(BAR_RELATIONS.items()),
+        "dishonest_grounds": list(DISHONEST_GROUNDS.items()),
+        "removal_reasons": list(REMOVAL_REASONS.items()),
+        "company_roles": [(k, v) for k, v in RESTRICTED_ROLES.items() if k != "subject"],
         "outside_means": [(k, v) for k, v in NOTICE_MEANS.items() if k not in ("platform", "email", "sms")],
         "terms_approval": profile.terms_approval,
         "suggested_start": local_input(start),

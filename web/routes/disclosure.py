@@ -9,6 +9,7 @@ from starlette.routing import Route
 from auction.disclosure import announcements as notices
 from auction.disclosure import lookup
 from auction.disclosure import stats as platform
+from auction.disclosure.enforcement_stats import enforcement_figures
 from auction.errors import ValidationFailed
 from web.auth import require_user
 from web.params import is_number, page_number, path_id
@@ -33,6 +34,13 @@ async def announcement(request: Request) -> Response:
         return json_response(await notices.public_announcement(session, announcement_id))
 
 
+async def enforcement_stats(request: Request) -> Response:
+    """Per court and overall, live: cases under enforcement, closed, closed without
+    satisfaction, persons listed now and removals."""
+    async with app_state(request).sessions() as session:
+        return json_response(await enforcement_figures(session))
+
+
 async def stats(request: Request) -> Response:
     async with app_state(request).sessions() as session:
         return json_response(await platform.platform_stats(session))
@@ -49,5 +57,6 @@ routes = [
     Route("/api/v1/announcements", announcements, methods=["GET"]),
     Route("/api/v1/announcements/{announcement_id}", announcement, methods=["GET"]),
     Route("/api/v1/stats", stats, methods=["GET"]),
+    Route("/api/v1/stats/enforcement", enforcement_stats, methods=["GET"]),
     Route("/api/v1/cases/{case_id}/timeline", timeline, methods=["GET"]),
 ]

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from auction.cases import allocation as distribution
+from auction.disclosure import partners
 from auction.enums import Role
 from auction.lots import own_registrations, party_notices
 from auction.notifications import inbox as notifications_inbox
@@ -44,7 +45,10 @@ async def my_auctions(request: Request) -> Response:
             return sign_in_first(request)
         items = await own_registrations.my_registrations(session, user)
         notices = await party_notices.my_notices(session, user)
-    return render(request, "me.html", {"items": items, "notices": notices}, current_user=user)
+        entries = await partners.entries_of(session, user)
+        checks = await partners.checks_of(session, user)
+    context = {"items": items, "notices": notices, "entries": entries, "checks": checks}
+    return render(request, "me.html", context, current_user=user)
 
 
 async def my_cases(request: Request) -> Response:

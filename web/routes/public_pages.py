@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from auction.disclosure import lists
 from auction.disclosure import stats as platform
+from auction.disclosure.enforcement_stats import enforcement_figures
 from auction.disclosure.lists import ListedCase, ListedDishonest, ListPage
 from auction.enums import SOLD_OUTCOMES, LotStatus
 from auction.errors import NotFound, RateLimited, ValidationFailed
@@ -59,6 +60,7 @@ def percent_bar(value: float | None) -> float:
 async def statistics_page(request: Request) -> Response:
     async with app_state(request).sessions() as session:
         stats = await platform.platform_stats(session)
+        enforcement = await enforcement_figures(session)
     _ = translator(request)
     rows = [
         (_("Sold of the lots closed"), stats.sell_through_rate, REPORTED["sell_through_rate"]),
@@ -74,7 +76,12 @@ async def statistics_page(request: Request) -> Response:
         }
         for label, ours, reported in rows
     ]
-    return render(request, "statistics.html", {"stats": stats, "bars": bars})
+    # Each court's cases as a stacked bar, widths on one scale: the biggest court's cases fill it.
+    widest = max(
+        (c.under_enforcement + c.closed + c.closed_unsatisfied for c in enforcement.courts), default=0
+    )
+    context = {"stats": stats, "bars": bars, "enforcement": enforcement, "widest": max(widest, 1)}
+    return render(request, "statistics.html", context)
 
 
 async def disclosure_page(request: Request) -> Response:

@@ -1,0 +1,137 @@
+"""Pushing the lists' changes to partners that asked for them (scope `push`): each change, in
+order, to the partner's HTTPS endpoint, signed as the payment webhook is (`X-Timestamp`, and
+`X-Signature`: hex HMAC-SHA256 of "<timestamp>.<raw body>" with the partner's push secret),
+retried with exponential backoff until the endpoint answers 2xx. The court's action never waits
+for it: a change is a row written with the action; this loop, in every worker, makes a delivery
+per (partner, change), claims due ones with `SKIP LOCKED` and sends them. A partner's next
+change waits until the one before it is delivered, so each arrives once and in order (the
+`X-Change-Id` header lets a receiver drop a repeat after a crash between its 2xx and our record).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+
+import httpx
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from auction.accounts.sealing import unseal
+from auction.disclosure.partners import FeedItem, feed_item
+from auction.lots.payments import sign
+from auction.models import ListChange, Partner, PartnerDelivery
+from core.db import DATABASE_ERRORS, utcnow
+from core.tasks import stop_if_cancelled
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_S = 3600
+TIMEOUT_S = 10.0
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(seconds=min(2**attempts, MAX_BACKOFF_S))
+
+
+class PushBody(msgspec.Struct, frozen=True):
+    items: list[FeedItem]
+
+
+async def enqueue(session: AsyncSession) -> int:
+    """A pending delivery for every change a push partner has not been given yet."""
+    result = await session.execute(
+        sa.text(
+            """
+            INSERT INTO partner_deliveries (partner_id, change_id, status, attempts, next_attempt_at)
+            SELECT p.id, c.id, 'pending', 0, now()
+            FROM partners p JOIN list_changes c ON c.at >= p.created_at
+            WHERE 'push' = ANY (p.scopes) AND p.revoked_at IS NULL AND p.push_url IS NOT NULL
+            ON CONFLICT (partner_id, change_id) DO NOTHING
+            """
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+class PushDispatcher:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        lists_key: bytes,
+        *,
+        tick_s: float = 1.0,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.lists_key = lists_key
+        self.tick_s = tick_s
+        self.client = client or httpx.AsyncClient(timeout=TIMEOUT_S, follow_redirects=False)
+
+    async def run_once(self) -> int:
+        """Send each push partner's oldest undelivered change if it is due; the number sent."""
+        async with self.sessions.begin() as session:
+            await enqueue(session)
+        sent = 0
+        async with self.sessions.begin() as session:
+            # The first pending delivery of each partner, locked so another worker skips it.
+            rows = (
+                await session.execute(
+                    sa.select(PartnerDelivery, Partner, ListChange)
+                    .join(Partner, Partner.id == PartnerDelivery.partner_id)
+                    .join(ListChange, ListChange.id == PartnerDelivery.change_id)
+                    .where(
+                        PartnerDelivery.status == "pending",
+                        PartnerDelivery.next_attempt_at <= utcnow(),
+                        PartnerDelivery.change_id
+                        == sa.select(sa.func.min(PartnerDelivery.change_id))
+                        .where(
+                            PartnerDelivery.partner_id == Partner.id,
+                            PartnerDelivery.status == "pending",
+                        )
+                        .correlate(Partner)
+                        .scalar_subquery(),
+                    )
+                    .with_for_update(of=PartnerDelivery, skip_locked=True)
+                )
+            ).all()
+            for delivery, partner, change in rows:
+                error = await self._send(partner, change)
+                delivery.attempts += 1
+                if error is None:
+                    delivery.status, delivery.delivered_at, delivery.last_error = "delivered", utcnow(), None
+                    sent += 1
+                else:
+                    delivery.last_error = error[:500]
+                    delivery.next_attempt_at = utcnow() + backoff(delivery.attempts)
+                    log.warning("push of change %s to partner %s failed: %s", change.id, partner.id, error)
+        return sent
+
+    async def _send(self, partner: Partner, change: ListChange) -> str | None:
+        assert partner.push_url is not None and partner.push_secret_sealed is not None
+        body = msgspec.json.encode(PushBody([feed_item(change, self.lists_key)]))
+        timestamp = str(int(time.time()))
+        secret = unseal(partner.push_secret_sealed, self.lists_key)
+        headers = {
+            "content-type": "application/json",
+            "x-timestamp": timestamp,
+            "x-signature": sign(secret, timestamp, body),
+            "x-change-id": str(change.id),
+        }
+        try:
+            answer = await self.client.post(partner.push_url, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            return f"{type(exc).__name__}: {exc}"
+        return None if 200 <= answer.status_code < 300 else f"HTTP {answer.status_code}"
+
+    async def run(self) -> None:
+        while True:
+            stop_if_cancelled()
+            try:
+                await self.run_once()
+            except DATABASE_ERRORS as exc:
+                log.warning("pushes: the database is away, retrying: %s", exc)
+            await asyncio.sleep(self.tick_s)
