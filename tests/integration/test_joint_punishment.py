@@ -9,6 +9,7 @@ import json
 import random
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import ClassVar
 
 import httpx
@@ -29,6 +30,7 @@ from core.settings import Settings
 from load_tests.partner_client import ListsCopy, PartnerClient
 from tests.conftest import TEST_SECRET
 from tests.integration.test_demo_and_cli import auction
+from tests.integration.test_disclosure import DISHONEST_CSV
 from tests.integration.test_workflows import Actor, actor, court_and_staff, listed_lot, registered
 
 DEBTOR_ID = identity.complete("33010619800101002")
@@ -482,3 +484,34 @@ async def test_the_enforcement_figures_follow_the_courts_acts(
         and 'id="enforcement-chart"' in page.text
         and 'id="enforcement-figures"' in page.text
     )
+
+
+async def test_the_csv_import_records_the_same_events_and_a_partner_gets_the_full_number(
+    cli_env: dict, api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    number = identity.complete("11010519900101777")
+    path = tmp_path / "dishonest.csv"
+    path.write_text(DISHONEST_CSV.format(number=number), encoding="utf-8")
+    assert auction(cli_env, "dishonest", "import", str(path)).returncode == 0
+    assert auction(cli_env, "dishonest", "import", str(path)).returncode == 0  # updated: no new change
+    key = await partner_key(committed, ["feed"])
+    feed = (await api.get("/api/v1/partner/feed", headers=bearer(key))).json()
+    assert [(i["op"], i["detail"], i.get("id_number") or i.get("credit_code")) for i in feed["items"]] == [
+        ("listed", "import", number),
+        ("listed", "import", "91330106MA2AAAAA1X"),
+    ]
+    admin = await actor(api, committed, Role.ADMIN)
+    _, staff = await court_and_staff(api, committed)
+    entry = feed["items"][0]["entry_id"]
+    # An imported entry has no case here: the platform's operators remove it, not a court.
+    assert (
+        await api.post(f"/api/v1/dishonest/{entry}/remove", headers=staff.headers, json={"reason": "error"})
+    ).status_code == 403
+    assert (
+        await api.post(f"/api/v1/dishonest/{entry}/remove", headers=admin.headers, json={"reason": "error"})
+    ).status_code == 200
+    assert auction(cli_env, "dishonest", "import", str(path)).returncode == 0  # listed again
+    later = (
+        await api.get("/api/v1/partner/feed", params={"cursor": feed["next_cursor"]}, headers=bearer(key))
+    ).json()
+    assert [(i["op"], i["entry_id"]) for i in later["items"]] == [("removed", entry), ("listed", entry)]
