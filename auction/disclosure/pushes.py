@@ -42,14 +42,19 @@ class PushBody(msgspec.Struct, frozen=True):
 
 
 async def enqueue(session: AsyncSession) -> int:
-    """A pending delivery for every change a push partner has not been given yet."""
+    """A pending delivery for every change a push partner has not been given yet: only the
+    changes after the last one it was given (the unique (partner, change) index finds that at
+    once), so a pass costs what is new, not the whole history of the lists."""
     result = await session.execute(
         sa.text(
             """
             INSERT INTO partner_deliveries (partner_id, change_id, status, attempts, next_attempt_at)
             SELECT p.id, c.id, 'pending', 0, now()
-            FROM partners p JOIN list_changes c ON c.at >= p.created_at
+            FROM partners p
+            JOIN list_changes c ON c.id > COALESCE(
+                (SELECT max(d.change_id) FROM partner_deliveries d WHERE d.partner_id = p.id), 0)
             WHERE 'push' = ANY (p.scopes) AND p.revoked_at IS NULL AND p.push_url IS NOT NULL
+              AND c.at >= p.created_at
             ON CONFLICT (partner_id, change_id) DO NOTHING
             """
         )
@@ -69,6 +74,7 @@ class PushDispatcher:
         self.sessions = sessions
         self.lists_key = lists_key
         self.tick_s = tick_s
+        self.owns_client = client is None
         self.client = client or httpx.AsyncClient(timeout=TIMEOUT_S, follow_redirects=False)
 
     async def run_once(self) -> int:
@@ -128,10 +134,14 @@ class PushDispatcher:
         return None if 200 <= answer.status_code < 300 else f"HTTP {answer.status_code}"
 
     async def run(self) -> None:
-        while True:
-            stop_if_cancelled()
-            try:
-                await self.run_once()
-            except DATABASE_ERRORS as exc:
-                log.warning("pushes: the database is away, retrying: %s", exc)
-            await asyncio.sleep(self.tick_s)
+        try:
+            while True:
+                stop_if_cancelled()
+                try:
+                    await self.run_once()
+                except DATABASE_ERRORS as exc:
+                    log.warning("pushes: the database is away, retrying: %s", exc)
+                await asyncio.sleep(self.tick_s)
+        finally:
+            if self.owns_client:  # its connections end with the loop, not at interpreter exit
+                await self.client.aclose()
