@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from auction.enums import CaseStatus
 from auction.errors import ValidationFailed
@@ -67,6 +68,20 @@ def _outstanding() -> sa.ColumnElement[int]:
         .where(AllocationPlan.case_id == EnforcementCase.id, AllocationPlan.status == PlanStatus.DISBURSED)
     )
     return claimed.scalar_subquery() - paid.scalar_subquery()
+
+
+# Shorter queries have no trigram: a surname or a two-character name, found as a name's start.
+SHORTEST_SUBSTRING = 3
+
+
+def _matches(
+    q: str, haystack: InstrumentedAttribute[str], name: InstrumentedAttribute[str]
+) -> sa.ColumnElement[bool]:
+    """A substring of the name, case number or masked number; a name's start for 1–2 characters."""
+    text = q.strip()
+    if len(text) < SHORTEST_SUBSTRING:
+        return name.like(like_pattern(text)[1:], escape="\\")
+    return haystack.ilike(like_pattern(text), escape="\\")
 
 
 PERSON_LISTS = {"subjects": CaseStatus.OPEN, "closed-unsatisfied": CaseStatus.CLOSED_UNSATISFIED}
@@ -148,14 +163,7 @@ def _case_select(which: str, query: ListQuery) -> sa.Select[EnforcementCase, Cou
         .where(EnforcementCase.status == status)
     )
     if query.q:
-        pattern = like_pattern(query.q.strip())
-        select = select.where(
-            sa.or_(
-                EnforcementCase.debtor_name.ilike(pattern, escape="\\"),
-                EnforcementCase.debtor_id_number_masked.ilike(pattern, escape="\\"),
-                EnforcementCase.case_number.ilike(pattern, escape="\\"),
-            )
-        )
+        select = select.where(_matches(query.q, EnforcementCase.search_text, EnforcementCase.debtor_name))
     if query.court:
         select = select.where(
             sa.or_(Court.code == query.court, Court.name.ilike(like_pattern(query.court), escape="\\"))
@@ -196,14 +204,7 @@ def _dishonest_row(person: DishonestPerson) -> ListedDishonest:
 def _dishonest_select(query: ListQuery) -> sa.Select[DishonestPerson]:
     select = sa.select(DishonestPerson)
     if query.q:
-        pattern = like_pattern(query.q.strip())
-        select = select.where(
-            sa.or_(
-                DishonestPerson.name.ilike(pattern, escape="\\"),
-                DishonestPerson.id_number_masked.ilike(pattern, escape="\\"),
-                DishonestPerson.case_number.ilike(pattern, escape="\\"),
-            )
-        )
+        select = select.where(_matches(query.q, DishonestPerson.search_text, DishonestPerson.name))
     if query.court:
         select = select.where(DishonestPerson.court_name.ilike(like_pattern(query.court), escape="\\"))
     return select

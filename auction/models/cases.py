@@ -11,10 +11,26 @@ from auction.enums import CaseStatus, Category, FileKind, TimelineKind
 from core.db import Base, str_enum, utcnow
 from settlement.enums import ClaimKind, DebtorKind
 
+CASE_SEARCH_TEXT = "debtor_name || ' ' || case_number || ' ' || coalesce(debtor_id_number_masked, '')"
+
 
 class EnforcementCase(Base):
     __tablename__ = "enforcement_cases"
-    __table_args__ = (sa.UniqueConstraint("court_id", "case_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("court_id", "case_number"),
+        # Names by prefix for the public search (migration 0015, beside its trigram index).
+        sa.Index(
+            "ix_enforcement_cases_debtor_name",
+            "debtor_name",
+            postgresql_ops={"debtor_name": "text_pattern_ops"},
+        ),
+        sa.Index(
+            "ix_enforcement_cases_search",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     court_id: Mapped[int] = mapped_column(sa.ForeignKey("courts.id"), index=True)
@@ -32,6 +48,10 @@ class EnforcementCase(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # What the public lists show changed: the export cursor (updated_since) follows it.
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+    # What the public search looks in, kept by the database (migration 0015's trigram index).
+    search_text: Mapped[str] = mapped_column(
+        sa.Text, sa.Computed(CASE_SEARCH_TEXT, persisted=True), deferred=True
+    )
 
 
 class Property(Base):

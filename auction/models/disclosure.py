@@ -31,14 +31,29 @@ class Announcement(Base):
     published_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 
 
+SEARCH_TEXT = "name || ' ' || case_number || ' ' || id_number_masked"
+
+
 class DishonestPerson(Base):
     """An entry of the list of dishonest persons subject to enforcement (失信被执行人)."""
 
     __tablename__ = "dishonest_persons"
-    __table_args__ = (sa.UniqueConstraint("id_number_hash", "case_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("id_number_hash", "case_number"),
+        # The search indexes of migration 0015 (a trigram index on name, case number and masked
+        # number; names by prefix) and the exports' cursor order.
+        sa.Index("ix_dishonest_persons_name", "name", postgresql_ops={"name": "text_pattern_ops"}),
+        sa.Index("ix_dishonest_persons_updated_at_id", "updated_at", "id"),
+        sa.Index(
+            "ix_dishonest_persons_search",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
     kind: Mapped[DebtorKind] = mapped_column(str_enum(DebtorKind))
     id_number_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
     id_number_masked: Mapped[str] = mapped_column(sa.String(32))
@@ -56,6 +71,8 @@ class DishonestPerson(Base):
     removal_reason: Mapped[str | None] = mapped_column(sa.String(16))
     # The identity number sealed with the lists key, for partners only (auction.accounts.sealing).
     id_number_sealed: Mapped[str | None] = mapped_column(sa.Text)
+    # What the public search looks in, kept by the database (migration 0015's trigram index).
+    search_text: Mapped[str] = mapped_column(sa.Text, sa.Computed(SEARCH_TEXT, persisted=True), deferred=True)
 
 
 class ListChange(Base):

@@ -22,9 +22,16 @@ async def test_migrations_are_current_and_match_the_models(db_engine: AsyncEngin
     assert await is_current(db_engine)
 
     def diff(connection: sa.Connection) -> list[object]:
-        return compare_metadata(
-            MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
+        trigrams = connection.scalar(sa.text("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'"))
+
+        def built_here(thing: object, name: str | None, kind: str, reflected: bool, other: object) -> bool:
+            # Migration 0015 builds the trigram indexes only where the server has pg_trgm.
+            return bool(trigrams) or not (kind == "index" and name is not None and name.endswith("_search"))
+
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": built_here}
         )
+        return compare_metadata(context, Base.metadata)
 
     async with db_engine.connect() as connection:
         assert await connection.run_sync(diff) == []
