@@ -62,6 +62,10 @@ ENVIRONMENT: Final[dict[str, tuple[str, str]]] = {
     "AUCTION_PUBLIC_WS_URL": ("gateway URL given to browsers when a proxy serves it elsewhere", "derived"),
     "AUCTION_WORKERS": ("worker processes", "1"),
     "AUCTION_WS_RATE": ("messages a second one WebSocket connection may send (bursts of twice that)", "20"),
+    "AUCTION_PARTNER_RATE": (
+        "requests a second one partner key may make per worker (bursts of twice that)",
+        "50",
+    ),
     "LOG_LEVEL": ("logging level", "INFO"),
 }
 
@@ -95,6 +99,7 @@ class Settings:
     workers: int
     ws_rate: int
     log_level: str
+    partner_rate: int = 50
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], *, base_dir: Path | None = None) -> Settings:
@@ -122,7 +127,7 @@ class Settings:
             extension_seconds=reader.integer("AUCTION_EXTENSION_SECONDS", 10, minimum=1),
             objection_seconds=reader.integer("AUCTION_OBJECTION_SECONDS", 60, minimum=1),
             secret_key=secret,
-            lists_key=_lists_key(environ.get("LISTS_KEY") or "", secret),
+            lists_key=derive_lists_key(environ.get("LISTS_KEY") or "", secret),
             payment_webhook_secret=environ.get("PAYMENT_WEBHOOK_SECRET") or None,
             smtp_host=environ.get("SMTP_HOST") or None,
             smtp_port=reader.integer("SMTP_PORT", 587, minimum=1),
@@ -137,6 +142,7 @@ class Settings:
             workers=reader.integer("AUCTION_WORKERS", 1, minimum=1),
             ws_rate=reader.integer("AUCTION_WS_RATE", 20, minimum=1),
             log_level=reader.choice_str("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
+            partner_rate=reader.integer("AUCTION_PARTNER_RATE", 50, minimum=1),
         )
 
     def replace(self, **changes: object) -> Settings:
@@ -211,7 +217,7 @@ def sandbox_secret(data_dir: Path) -> str:
     return secret
 
 
-def _lists_key(given: str, secret: str) -> bytes:
+def derive_lists_key(given: str, secret: str) -> bytes:
     """LISTS_KEY is 32 random bytes, URL-safe base64 (python -c 'import base64, secrets;
     print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())'); unset, a key derived
     from SECRET_KEY for this one purpose."""

@@ -160,6 +160,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             catalogs=catalogs,
             bids=BidService(sessions, engine),
             http_bid_rate=BucketsByKey(settings.ws_rate, 2 * settings.ws_rate),
+            partner_rate=BucketsByKey(settings.partner_rate, 2 * settings.partner_rate),
         )
         loops = app.state.app.loops
         # The clock and the persister use a pool of their own: a crowd of subscribers or bidders

@@ -33,8 +33,8 @@ class AppState:
     bids: BidService
     # HTTP bids and proxies per user, at the rate one socket may send messages.
     http_bid_rate: BucketsByKey
-    # Partner reads per key (check and feed), in this process: 50 a second, bursts of 100.
-    partner_rate: BucketsByKey = field(default_factory=lambda: BucketsByKey(50, 100))
+    # Partner reads per key (check and feed), in this process (AUCTION_PARTNER_RATE).
+    partner_rate: BucketsByKey
     cache: MicroCache = field(default_factory=MicroCache)
     loops: Loops = field(default_factory=Loops)
     scheduler: LotScheduler | None = None  # this worker's lifecycle clock, when it runs one

@@ -1,11 +1,15 @@
-"""Pushing the lists' changes to partners that asked for them (scope `push`): each change, in
+"""Pushing the lists' changes to partners that asked for them (scope `push`): the changes, in
 order, to the partner's HTTPS endpoint, signed as the payment webhook is (`X-Timestamp`, and
 `X-Signature`: hex HMAC-SHA256 of "<timestamp>.<raw body>" with the partner's push secret),
 retried with exponential backoff until the endpoint answers 2xx. The court's action never waits
 for it: a change is a row written with the action; this loop, in every worker, makes a delivery
-per (partner, change), claims due ones with `SKIP LOCKED` and sends them. A partner's next
-change waits until the one before it is delivered, so each arrives once and in order (the
-`X-Change-Id` header lets a receiver drop a repeat after a crash between its 2xx and our record).
+per (partner, change), claims each partner's oldest due one with `SKIP LOCKED` and sends it with
+the partner's next pending ones, up to PUSH_BATCH in one request (a national import must not
+reach a bank at one change a second). A partner's next batch waits until the one before it is
+delivered, so each change arrives once and in order. The body names `previous_cursor`, the last
+change pushed to this partner before the batch: a receiver whose copy is at that cursor applies
+the batch; one that is behind reads the feed from its own cursor; items at or before its cursor
+are repeats (a crash between its 2xx and our record) and are dropped.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 3600
 TIMEOUT_S = 10.0
+PUSH_BATCH = 100
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -39,6 +44,7 @@ def backoff(attempts: int) -> dt.timedelta:
 
 class PushBody(msgspec.Struct, frozen=True):
     items: list[FeedItem]
+    previous_cursor: str | None  # the change pushed before these; None before the first push
 
 
 async def enqueue(session: AsyncSession) -> int:
@@ -78,17 +84,17 @@ class PushDispatcher:
         self.client = client or httpx.AsyncClient(timeout=TIMEOUT_S, follow_redirects=False)
 
     async def run_once(self) -> int:
-        """Send each push partner's oldest undelivered change if it is due; the number sent."""
+        """Send each push partner's oldest undelivered changes if they are due; the number sent."""
         async with self.sessions.begin() as session:
             await enqueue(session)
         sent = 0
         async with self.sessions.begin() as session:
-            # The first pending delivery of each partner, locked so another worker skips it.
-            rows = (
+            # The first pending delivery of each partner, locked so another worker skips the
+            # partner: the lock on its head is the lock on its whole queue.
+            heads = (
                 await session.execute(
-                    sa.select(PartnerDelivery, Partner, ListChange)
+                    sa.select(PartnerDelivery, Partner)
                     .join(Partner, Partner.id == PartnerDelivery.partner_id)
-                    .join(ListChange, ListChange.id == PartnerDelivery.change_id)
                     .where(
                         PartnerDelivery.status == "pending",
                         PartnerDelivery.next_attempt_at <= utcnow(),
@@ -104,28 +110,54 @@ class PushDispatcher:
                     .with_for_update(of=PartnerDelivery, skip_locked=True)
                 )
             ).all()
-            for delivery, partner, change in rows:
-                error = await self._send(partner, change)
-                delivery.attempts += 1
-                if error is None:
-                    delivery.status, delivery.delivered_at, delivery.last_error = "delivered", utcnow(), None
-                    sent += 1
-                else:
-                    delivery.last_error = error[:500]
-                    delivery.next_attempt_at = utcnow() + backoff(delivery.attempts)
-                    log.warning("push of change %s to partner %s failed: %s", change.id, partner.id, error)
+            for head, partner in heads:
+                sent += await self._push_batch(session, head, partner)
         return sent
 
-    async def _send(self, partner: Partner, change: ListChange) -> str | None:
+    async def _push_batch(self, session: AsyncSession, head: PartnerDelivery, partner: Partner) -> int:
+        rows = (
+            await session.execute(
+                sa.select(PartnerDelivery, ListChange)
+                .join(ListChange, ListChange.id == PartnerDelivery.change_id)
+                .where(
+                    PartnerDelivery.partner_id == partner.id,
+                    PartnerDelivery.status == "pending",
+                    PartnerDelivery.change_id >= head.change_id,
+                )
+                .order_by(PartnerDelivery.change_id)
+                .limit(PUSH_BATCH)
+                .with_for_update(of=PartnerDelivery)
+            )
+        ).all()
+        previous = await session.scalar(
+            sa.select(sa.func.max(PartnerDelivery.change_id)).where(
+                PartnerDelivery.partner_id == partner.id, PartnerDelivery.change_id < head.change_id
+            )
+        )
+        changes = [change for _, change in rows]
+        error = await self._send(partner, changes, None if previous is None else str(previous))
+        for delivery, _ in rows:
+            delivery.attempts += 1
+            if error is None:
+                delivery.status, delivery.delivered_at, delivery.last_error = "delivered", utcnow(), None
+            else:
+                delivery.last_error = error[:500]
+                delivery.next_attempt_at = utcnow() + backoff(delivery.attempts)
+        if error is not None:
+            log.warning("push of changes %s… to partner %s failed: %s", head.change_id, partner.id, error)
+            return 0
+        return len(rows)
+
+    async def _send(self, partner: Partner, changes: list[ListChange], previous: str | None) -> str | None:
         assert partner.push_url is not None and partner.push_secret_sealed is not None
-        body = msgspec.json.encode(PushBody([feed_item(change, self.lists_key)]))
+        body = msgspec.json.encode(PushBody([feed_item(c, self.lists_key) for c in changes], previous))
         timestamp = str(int(time.time()))
         secret = unseal(partner.push_secret_sealed, self.lists_key)
         headers = {
             "content-type": "application/json",
             "x-timestamp": timestamp,
             "x-signature": sign(secret, timestamp, body),
-            "x-change-id": str(change.id),
+            "x-change-id": str(changes[-1].id),  # the batch's last: where the receiver's copy will be
         }
         try:
             answer = await self.client.post(partner.push_url, content=body, headers=headers)
@@ -137,11 +169,13 @@ class PushDispatcher:
         try:
             while True:
                 stop_if_cancelled()
+                sent = 0
                 try:
-                    await self.run_once()
+                    sent = await self.run_once()
                 except DATABASE_ERRORS as exc:
                     log.warning("pushes: the database is away, retrying: %s", exc)
-                await asyncio.sleep(self.tick_s)
+                if not sent:  # a full batch went: the next may be waiting already
+                    await asyncio.sleep(self.tick_s)
         finally:
             if self.owns_client:  # its connections end with the loop, not at interpreter exit
                 await self.client.aclose()

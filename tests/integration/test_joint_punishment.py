@@ -431,26 +431,37 @@ async def test_pushes_arrive_signed_once_each_and_in_order_after_the_endpoint_re
             f"/api/v1/dishonest/{entry['id']}/remove", headers=staff.headers, json={"reason": "performed"}
         )
         pushes = PushDispatcher(committed, settings.lists_key)
-        for _ in range(12):  # the endpoint fails thrice, then every change goes, one pass each
+        for _ in range(6):  # the endpoint fails thrice, then the four changes go as one batch
             await pushes.run_once()
             async with committed.begin() as session:  # the backoff is not what this test waits for
                 await session.execute(sa.update(PartnerDelivery).values(next_attempt_at=sa.func.now()))
-        ids = [int(headers["x-change-id"]) for headers, _ in _Endpoint.received]
-        assert ids == sorted(ids) and len(ids) == len(set(ids)) == 4  # three listings, one removal
-        items = [json.loads(body)["items"][0] for _, body in _Endpoint.received]
-        assert [(i["op"], i["id_number"]) for i in items] == [
-            ("listed", numbers[0]),
-            ("listed", numbers[1]),
-            ("listed", numbers[2]),
-            ("removed", numbers[2]),
+        await api.post(  # one more change afterwards: a batch of its own, naming the one before
+            f"/api/v1/cases/{cases[0]}/consumption-restriction", headers=staff.headers, json={}
+        )
+        for _ in range(2):
+            await pushes.run_once()
+        bodies = [json.loads(body) for _, body in _Endpoint.received]
+        items = [item for body in bodies for item in body["items"]]
+        cursors = [int(item["cursor"]) for item in items]
+        assert cursors == sorted(cursors) and len(cursors) == len(set(cursors)) == 5  # each once, in order
+        assert [(i["op"], i["list"], i["id_number"]) for i in items] == [
+            ("listed", "dishonest", numbers[0]),
+            ("listed", "dishonest", numbers[1]),
+            ("listed", "dishonest", numbers[2]),
+            ("removed", "dishonest", numbers[2]),
+            ("listed", "consumption_restricted", numbers[0]),
         ]
+        assert [len(body["items"]) for body in bodies] == [4, 1]
+        assert [body["previous_cursor"] for body in bodies] == [None, items[3]["cursor"]]
         for headers, body in _Endpoint.received:
             assert headers["x-signature"] == sign(made.push_secret, headers["x-timestamp"], body)
+            assert headers["x-change-id"] == json.loads(body)["items"][-1]["cursor"]
         async with committed() as session:
             tried = list(
                 await session.scalars(sa.select(PartnerDelivery).order_by(PartnerDelivery.change_id))
             )
-        assert [d.status for d in tried] == ["delivered"] * 4 and tried[0].attempts == 4
+        assert [d.status for d in tried] == ["delivered"] * 5
+        assert [d.attempts for d in tried] == [4, 4, 4, 4, 1]
     finally:
         server.shutdown()
 
