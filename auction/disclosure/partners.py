@@ -96,6 +96,8 @@ async def create_partner(
         scopes=sorted(set(scopes)),
         push_url=push_url,
         push_secret_sealed=seal(push_secret, lists_key) if push_secret and lists_key else None,
+        # Pushes start after the last change now; the earlier ones are the feed's.
+        pushes_after=await session.scalar(sa.select(sa.func.coalesce(sa.func.max(ListChange.id), 0))),
     )
     session.add(partner)
     await session.flush()

@@ -50,7 +50,8 @@ class PushBody(msgspec.Struct, frozen=True):
 async def enqueue(session: AsyncSession) -> int:
     """A pending delivery for every change a push partner has not been given yet: only the
     changes after the last one it was given (the unique (partner, change) index finds that at
-    once), so a pass costs what is new, not the whole history of the lists."""
+    once), or after the last change before it was made, so a pass costs what is new, not the
+    whole history of the lists."""
     result = await session.execute(
         sa.text(
             """
@@ -58,9 +59,9 @@ async def enqueue(session: AsyncSession) -> int:
             SELECT p.id, c.id, 'pending', 0, now()
             FROM partners p
             JOIN list_changes c ON c.id > COALESCE(
-                (SELECT max(d.change_id) FROM partner_deliveries d WHERE d.partner_id = p.id), 0)
+                (SELECT max(d.change_id) FROM partner_deliveries d WHERE d.partner_id = p.id),
+                p.pushes_after)
             WHERE 'push' = ANY (p.scopes) AND p.revoked_at IS NULL AND p.push_url IS NOT NULL
-              AND c.at >= p.created_at
             ON CONFLICT (partner_id, change_id) DO NOTHING
             """
         )

@@ -105,6 +105,9 @@ class Partner(Base):
     push_url: Mapped[str | None] = mapped_column(sa.Text)
     # The secret pushes are signed with (HMAC-SHA256), sealed with the lists key; shown once.
     push_secret_sealed: Mapped[str | None] = mapped_column(sa.Text)
+    # The last change when the partner was made: its pushes start after it (earlier ones are in
+    # the feed), found without reading the lists' whole history.
+    pushes_after: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[dt.datetime | None]
 

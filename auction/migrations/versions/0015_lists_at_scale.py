@@ -2,11 +2,14 @@
 the public search by name, case number or masked number finds a substring through a trigram
 index over a `search_text` column the database keeps (generated from those three) instead of
 reading every row, a one- or two-character query (a surname, a short name)
-finds names that begin with it through a pattern index, and the exports' cursor order
-(updated_at, id) is an index rather than a sort of the whole list.
+finds names that begin with it through a pattern index, the exports' cursor order
+(updated_at, id) is an index rather than a sort of the whole list, and a push partner knows the
+last change before it was made (`partners.pushes_after`) instead of the push loop searching the
+lists' whole history for it every second.
 
 What it does with existing data: computes `search_text` for every row (a rewrite of both
-tables: minutes at the national scale, under a lock) and builds indexes (pg_trgm is a trusted extension: the
+tables: minutes at the national scale, under a lock), gives each existing partner the last
+change made before it, and builds indexes (pg_trgm is a trusted extension: the
 database's owner may create it). A server without PostgreSQL's contrib extensions (the embedded
 server of `make run` has none) gets no trigram index: the search works and reads the whole list
 (docs/operations.md).
@@ -45,6 +48,12 @@ def upgrade() -> None:
     ):
         op.execute(f"CREATE INDEX {index} ON {table} ({column} text_pattern_ops)")
     op.create_index("ix_dishonest_persons_updated_at_id", "dishonest_persons", ["updated_at", "id"])
+    op.add_column("partners", sa.Column("pushes_after", sa.BigInteger, nullable=False, server_default="0"))
+    op.alter_column("partners", "pushes_after", server_default=None)
+    op.execute(
+        "UPDATE partners p SET pushes_after = COALESCE("
+        "(SELECT max(c.id) FROM list_changes c WHERE c.at < p.created_at), 0)"
+    )
 
 
 def _trigram_indexes() -> None:
@@ -54,6 +63,7 @@ def _trigram_indexes() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("partners", "pushes_after")
     op.drop_index("ix_dishonest_persons_updated_at_id", table_name="dishonest_persons")
     op.drop_index("ix_enforcement_cases_debtor_name", table_name="enforcement_cases")
     op.drop_index("ix_dishonest_persons_name", table_name="dishonest_persons")
