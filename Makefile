@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest install install-dev clean bench bench-engine bench-realtime loadtest messages
+.PHONY: help run test lint typecheck pytest install install-dev clean bench bench-engine bench-realtime bench-lists loadtest messages
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ bench-engine: $(DEV_STAMP) ## bids/s through BiddingEngine vs redis-benchmark on
 
 bench-realtime: $(DEV_STAMP) ## the gateway: hot lot, 10 000-watcher fan-out, memory, bare baseline, 2 workers
 	$(BIN)/python -m load_tests.bench_realtime
+
+bench-lists: $(DEV_STAMP) ## the lists at the national scale: 6.5 M dishonest, 4 M subjects; check, search, copy, import
+	$(BIN)/python -m load_tests.bench_lists $(BENCH_LISTS_ARGS)
 
 bench: bench-engine bench-realtime ## every benchmark (results in load_tests/results/)
 

@@ -9,7 +9,9 @@ persons subject to enforcement) and a real server on it.
 - public search by full name, by surname and by case number (closed loop, 4 at a time);
 - a partner's full copy of both lists from an empty cursor with the reference client
   (changes a second), checked against the database's own count;
-- the CSV import of a million rows (`auction dishonest import`), rows a second.
+- the CSV import of a million rows (`auction dishonest import`), rows a second, while the
+  server runs; and the pushes of those million listings to a partner's endpoint here, changes a
+  second delivered, signature checked, in order.
 
 Results go to load_tests/results/lists-<UTC time>.json. Not in CI: it needs ~15 GB of disk and
 an hour. Uses DATABASE_URL's server (a database of its own) and REDIS_URL, else localhost.
@@ -34,10 +36,11 @@ from typing import Any
 
 import asyncpg
 import httpx
+import uvicorn
 
-from load_tests.harness import Server
+from load_tests.harness import Server, free_port
 from load_tests.lists_data import BENCH_SECRET, dishonest_case_number, load, person
-from load_tests.partner_client import ListsCopy, PartnerClient
+from load_tests.partner_client import ListsCopy, PartnerClient, signature_ok
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -99,14 +102,73 @@ async def closed_loop(total: int, concurrency: int, call: Callable[[int], Awaita
     return {"requests": total, "per_s": round(total / elapsed, 1), "errors": errors} | summary(latencies)
 
 
-def create_partner(environ: dict[str, str]) -> str:
-    made = subprocess.run(
-        [sys.executable, "-m", "web.cli", "partners", "create", "--name", "基准铁路", "--kind", "railway",
-         "--scopes", "check,feed"],
+def create_partner(environ: dict[str, str], scopes: str, push_url: str | None = None) -> dict[str, Any]:
+    command = [
+        sys.executable,
+        "-m",
+        "web.cli",
+        "partners",
+        "create",
+        "--name",
+        f"基准{scopes}",
+        "--scopes",
+        scopes,
+    ]
+    made = subprocess.run(  # noqa: S603  (our own command line)
+        command + (["--push-url", push_url] if push_url else []),
         env=environ, capture_output=True, text=True, check=True,
     )  # fmt: skip
-    key: str = json.loads(made.stdout)["key"]
-    return key
+    answer: dict[str, Any] = json.loads(made.stdout)
+    return answer
+
+
+class PushCounter:
+    """A partner's endpoint that checks each push's signature and counts its changes and when
+    they came; out-of-order cursors are counted too (the goal is none)."""
+
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+        self.items = self.refused = self.out_of_order = 0
+        self.last_cursor = 0
+        self.first_at = self.last_at = 0.0
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        raw, more = b"", True
+        while more:
+            message = await receive()
+            raw, more = raw + message.get("body", b""), message.get("more_body", False)
+        headers = {k.decode(): v.decode() for k, v in scope["headers"]}
+        if signature_ok(self.secret, headers.get("x-timestamp", ""), raw, headers.get("x-signature", "")):
+            for item in json.loads(raw)["items"]:
+                cursor = int(item["cursor"])
+                self.out_of_order += cursor <= self.last_cursor
+                self.last_cursor = max(cursor, self.last_cursor)
+                self.items += 1
+            self.first_at = self.first_at or time.perf_counter()
+            self.last_at = time.perf_counter()
+            status = 204
+        else:
+            self.refused += 1
+            status = 401
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def drained(self, expected: int, patience_s: float = 60) -> dict[str, Any]:
+        seen, quiet_since = -1, time.perf_counter()
+        while self.items < expected and time.perf_counter() - quiet_since < patience_s:
+            if self.items != seen:
+                seen, quiet_since = self.items, time.perf_counter()
+            await asyncio.sleep(0.5)
+        span = max(self.last_at - self.first_at, 1e-9)
+        return {
+            "changes": self.items,
+            "expected": expected,
+            "changes_per_s": round(self.items / span),
+            "refused": self.refused,
+            "out_of_order": self.out_of_order,
+        }
 
 
 async def bench_checks(
@@ -213,7 +275,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "DATA_DIR": str(folder),
         "LOG_LEVEL": "WARNING",
     }
-    key = create_partner(environ)
+    key = create_partner(environ, "check,feed")["key"]
+    push_port = free_port()
+    pusher = create_partner(environ, "push", f"http://127.0.0.1:{push_port}/push")
+    counter = PushCounter(pusher["push_secret"])
+    endpoint = uvicorn.Server(uvicorn.Config(counter, host="127.0.0.1", port=push_port, log_level="warning"))
+    endpoint_task = asyncio.create_task(endpoint.serve())
     server = Server(environ, args.workers, folder)
     try:
         result: dict[str, Any] = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
@@ -227,11 +294,16 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         if not args.skip_copy:
             result["copy"] = await bench_copy(server, key, args.database_url)
             print("copy", result["copy"], flush=True)
+        if args.import_rows:
+            first = 30_000_000 + int(time.time()) % 1000 * 10_000_000  # new people in every run
+            result["import"] = await asyncio.to_thread(bench_import, environ, args.import_rows, first, folder)
+            print("import", result["import"], flush=True)
+            result["pushes"] = await counter.drained(args.import_rows)
+            print("pushes", result["pushes"], flush=True)
     finally:
         server.stop()
-    if args.import_rows:
-        result["import"] = bench_import(environ, args.import_rows, 30_000_000, folder)
-        print("import", result["import"], flush=True)
+        endpoint.should_exit = True
+        await endpoint_task
     return result
 
 

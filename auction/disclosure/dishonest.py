@@ -115,15 +115,10 @@ async def _write_batch(
     if not batch:
         return
     key_of = sa.tuple_(DishonestPerson.id_number_hash, DishonestPerson.case_number)
-    returning = set(
-        (
-            await session.execute(
-                sa.select(DishonestPerson.id_number_hash, DishonestPerson.case_number).where(
-                    key_of.in_(list(batch)), DishonestPerson.removed_at.is_not(None)
-                )
-            )
-        ).tuples()
+    removed_before = sa.select(DishonestPerson.id_number_hash, DishonestPerson.case_number).where(
+        key_of.in_(list(batch)), DishonestPerson.removed_at.is_not(None)
     )
+    returning = {(number_hash, case) for number_hash, case in await session.execute(removed_before)}
     statement = pg_insert(DishonestPerson).values(list(batch.values()))
     # xmax = 0 on a returned row means it was inserted rather than updated. A row that was
     # removed and comes again is listed again.
