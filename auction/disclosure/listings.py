@@ -333,16 +333,17 @@ async def case_performed(session: AsyncSession, case_id: int) -> int:
     return removed
 
 
+def expiring(now: dt.datetime) -> sa.Select[int]:
+    """The entries whose period has run out (migration 0015's partial index answers it)."""
+    return sa.select(DishonestPerson.id).where(
+        DishonestPerson.removed_at.is_(None), DishonestPerson.expires_at <= now
+    )
+
+
 async def expire_due(session: AsyncSession, now: dt.datetime) -> int:
     """Entries whose period has run out leave the list (the rules allow three working days;
     the clock does it within a minute)."""
-    due = list(
-        await session.scalars(
-            sa.select(DishonestPerson.id).where(
-                DishonestPerson.removed_at.is_(None), DishonestPerson.expires_at <= now
-            )
-        )
-    )
+    due = list(await session.scalars(expiring(now)))
     for entry_id in due:
         await remove_dishonest(session, None, entry_id, RemovalReason.EXPIRED)
     return len(due)

@@ -178,7 +178,9 @@ async def test_the_partner_endpoints_know_keys_scopes_and_tokens(
         "id_number": "invalid_id_number"
     }
     async with committed.begin() as session:
-        partner_id = (await partners.authenticate(session, check_only))[0].id  # type: ignore[index]
+        access = await partners.authenticate(session, check_only)
+        assert access is not None
+        partner_id = access.partner_id
         rotated = await partners.rotate_key(session, partner_id)
     assert (
         await api.get("/api/v1/partner/check", params=params, headers=bearer(check_only))

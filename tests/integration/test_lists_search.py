@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from auction.disclosure.listings import expiring
 from auction.disclosure.lists import ListQuery, _case_select, _dishonest_select
+from core.db import utcnow
 
 
 async def _plan(session: AsyncSession, select: sa.Select[object]) -> str:
@@ -40,3 +42,8 @@ async def test_a_surname_is_found_through_the_name_index(session: AsyncSession) 
     assert "ix_dishonest_persons_name" in dishonest, dishonest
     cases = await _plan(session, _case_select("subjects", ListQuery(q="孙三")))
     assert "ix_enforcement_cases_debtor_name" in cases, cases
+
+
+async def test_the_lists_clock_finds_expired_periods_through_its_partial_index(session: AsyncSession) -> None:
+    plan = await _plan(session, expiring(utcnow()))
+    assert "ix_dishonest_persons_expiring" in plan, plan

@@ -3,7 +3,9 @@ the public search by name, case number or masked number finds a substring throug
 index over a `search_text` column the database keeps (generated from those three) instead of
 reading every row, a one- or two-character query (a surname, a short name)
 finds names that begin with it through a pattern index, the exports' cursor order
-(updated_at, id) is an index rather than a sort of the whole list, and a push partner knows the
+(updated_at, id) is an index rather than a sort of the whole list, the lists' clock finds the
+entries whose period ran out through a partial index (it read all 6.5 million every minute, in
+every worker: half a second of both cores, a stall of every partner's check), and a push partner knows the
 last change before it was made (`partners.pushes_after`) instead of the push loop searching the
 lists' whole history for it every second.
 
@@ -48,6 +50,12 @@ def upgrade() -> None:
     ):
         op.execute(f"CREATE INDEX {index} ON {table} ({column} text_pattern_ops)")
     op.create_index("ix_dishonest_persons_updated_at_id", "dishonest_persons", ["updated_at", "id"])
+    op.create_index(
+        "ix_dishonest_persons_expiring",
+        "dishonest_persons",
+        ["expires_at"],
+        postgresql_where=sa.text("removed_at IS NULL AND expires_at IS NOT NULL"),
+    )
     op.add_column("partners", sa.Column("pushes_after", sa.BigInteger, nullable=False, server_default="0"))
     op.alter_column("partners", "pushes_after", server_default=None)
     op.execute(
@@ -63,6 +71,7 @@ def _trigram_indexes() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_dishonest_persons_expiring", table_name="dishonest_persons")
     op.drop_column("partners", "pushes_after")
     op.drop_index("ix_dishonest_persons_updated_at_id", table_name="dishonest_persons")
     op.drop_index("ix_enforcement_cases_debtor_name", table_name="enforcement_cases")
