@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction.accounts import identity
 from auction.accounts.sealing import seal
 from auction.errors import ValidationFailed
-from auction.models import DishonestPerson, ListChange
 from settlement.enums import DebtorKind
 
 
@@ -52,7 +51,7 @@ def _dishonest_row(row: dict[str, str], secret_key: str) -> dict[str, Any]:
     }
 
 
-BATCH_ROWS = 1_000  # rows a statement upserts: 12 columns each, inside PostgreSQL's 32,767 parameters
+BATCH_ROWS = 5_000  # rows a statement upserts (as arrays: no limit of bound parameters)
 
 
 async def import_dishonest(
@@ -107,54 +106,99 @@ class _Counts:
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
 
+def _arrays(*columns: tuple[str, Any]) -> list[sa.BindParameter[Any]]:
+    return [sa.bindparam(name, type_=postgresql.ARRAY(kind)) for name, kind in columns]
+
+
+# A batch is a handful of arrays unnested by the server: one statement compiled once, whatever
+# the batch's size (a multi-row VALUES compiled per batch was most of a million-row import).
+_REMOVED_BEFORE = sa.text(
+    """
+    SELECT d.id_number_hash, d.case_number FROM dishonest_persons d
+    JOIN unnest(:hashes, :cases) AS b (h, c) ON d.id_number_hash = b.h AND d.case_number = b.c
+    WHERE d.removed_at IS NOT NULL
+    """
+).bindparams(*_arrays(("hashes", sa.String), ("cases", sa.String)))
+# xmax = 0 on a returned row means it was inserted rather than updated. A row that was removed
+# and comes again is listed again.
+_UPSERT = sa.text(
+    """
+    INSERT INTO dishonest_persons (name, kind, id_number_hash, id_number_masked, court_name,
+        case_number, obligation, listed_at, updated_at, id_number_sealed)
+    SELECT n, k, h, m, court, c, o, l, now(), s
+    FROM unnest(:names, :kinds, :hashes, :masked, :courts, :cases, :obligations, :listed, :sealed)
+        AS b (n, k, h, m, court, c, o, l, s)
+    ON CONFLICT (id_number_hash, case_number) DO UPDATE SET
+        name = excluded.name, obligation = excluded.obligation, court_name = excluded.court_name,
+        listed_at = excluded.listed_at, updated_at = now(), removed_at = NULL, removal_reason = NULL
+    RETURNING xmax = 0, id, id_number_hash, case_number
+    """
+).bindparams(
+    *_arrays(
+        ("names", sa.String), ("kinds", sa.String), ("hashes", sa.String), ("masked", sa.String),
+        ("courts", sa.String), ("cases", sa.String), ("obligations", sa.String),
+        ("listed", sa.DateTime(timezone=True)), ("sealed", sa.String),
+    )
+)  # fmt: skip
+_LISTED = sa.text(
+    """
+    INSERT INTO list_changes (op, list, entry_id, name, kind, id_number_masked, id_number_sealed,
+        detail, at)
+    SELECT 'listed', 'dishonest', e, n, k, m, s, 'import', now()
+    FROM unnest(:entries, :names, :kinds, :masked, :sealed) WITH ORDINALITY AS b (e, n, k, m, s, i)
+    ORDER BY i
+    """
+).bindparams(
+    *_arrays(("entries", sa.BigInteger), ("names", sa.String), ("kinds", sa.String), ("masked", sa.String),
+             ("sealed", sa.String))
+)  # fmt: skip
+
+
 async def _write_batch(
     session: AsyncSession, batch: dict[tuple[str, str], dict[str, Any]], counts: _Counts
 ) -> None:
     """Upsert the batch in one statement and record a `listed` change for each row that is new
-    or was removed before; empties the batch."""
+    or was removed before, in file order; empties the batch."""
     if not batch:
         return
-    key_of = sa.tuple_(DishonestPerson.id_number_hash, DishonestPerson.case_number)
-    removed_before = sa.select(DishonestPerson.id_number_hash, DishonestPerson.case_number).where(
-        key_of.in_(list(batch)), DishonestPerson.removed_at.is_not(None)
-    )
-    returning = {(number_hash, case) for number_hash, case in await session.execute(removed_before)}
-    statement = pg_insert(DishonestPerson).values(list(batch.values()))
-    # xmax = 0 on a returned row means it was inserted rather than updated. A row that was
-    # removed and comes again is listed again.
-    kept = {k: statement.excluded[k] for k in ("name", "obligation", "court_name", "listed_at")}
-    listed_again = {"updated_at": sa.func.now(), "removed_at": None, "removal_reason": None}
-    upsert = statement.on_conflict_do_update(
-        index_elements=["id_number_hash", "case_number"], set_=kept | listed_again
-    ).returning(
-        sa.literal_column("xmax = 0", sa.Boolean),
-        DishonestPerson.id,
-        DishonestPerson.id_number_hash,
-        DishonestPerson.case_number,
-    )
+    rows = list(batch.values())
+    hashes, cases = [r["id_number_hash"] for r in rows], [r["case_number"] for r in rows]
+    returning = set((await session.execute(_REMOVED_BEFORE, {"hashes": hashes, "cases": cases})).all())
     written = {
-        (h, c): (bool(inserted), int(entry_id)) for inserted, entry_id, h, c in await session.execute(upsert)
+        (h, c): (bool(inserted), int(entry_id))
+        for inserted, entry_id, h, c in await session.execute(
+            _UPSERT,
+            {
+                "names": [r["name"] for r in rows],
+                "kinds": [r["kind"].value for r in rows],
+                "hashes": hashes,
+                "masked": [r["id_number_masked"] for r in rows],
+                "courts": [r["court_name"] for r in rows],
+                "cases": cases,
+                "obligations": [r["obligation"] for r in rows],
+                "listed": [r["listed_at"] for r in rows],
+                "sealed": [r["id_number_sealed"] for r in rows],
+            },
+        )
     }
-    changes = []
+    listed = []
     for key, values in batch.items():  # file order, so the feed lists them as the file does
         inserted, entry_id = written[key]
         if inserted or key in returning:
-            changes.append(
-                {
-                    "op": "listed",
-                    "list": "dishonest",
-                    "entry_id": entry_id,
-                    "name": values["name"],
-                    "kind": values["kind"].value,
-                    "id_number_masked": values["id_number_masked"],
-                    "id_number_sealed": values["id_number_sealed"],
-                    "detail": "import",
-                }
-            )
+            listed.append((entry_id, values))
         if inserted:
             counts.imported += 1
         else:
             counts.updated += 1
-    if changes:
-        await session.execute(sa.insert(ListChange).values(changes))
+    if listed:
+        await session.execute(
+            _LISTED,
+            {
+                "entries": [entry_id for entry_id, _ in listed],
+                "names": [v["name"] for _, v in listed],
+                "kinds": [v["kind"].value for _, v in listed],
+                "masked": [v["id_number_masked"] for _, v in listed],
+                "sealed": [v["id_number_sealed"] for _, v in listed],
+            },
+        )
     batch.clear()
