@@ -141,6 +141,11 @@ def create_partner(environ: dict[str, str], scopes: str, push_url: str | None = 
     return answer
 
 
+def revoke_partner(environ: dict[str, str], partner_id: int) -> None:
+    command = [sys.executable, "-m", "web.cli", "partners", "revoke", "--id", str(partner_id)]
+    subprocess.run(command, env=environ, capture_output=True, check=True)  # noqa: S603  (our own)
+
+
 class PushCounter:
     """A partner's endpoint that checks each push's signature and counts its changes and when
     they came; out-of-order cursors are counted too (the goal is none)."""
@@ -301,7 +306,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "DATA_DIR": str(folder),
         "LOG_LEVEL": "WARNING",
     }
-    key = create_partner(environ, "check,feed")["key"]
+    checker = create_partner(environ, "check,feed")
+    key = checker["key"]
     push_port = free_port()
     pusher = create_partner(environ, "push", f"http://127.0.0.1:{push_port}/push")
     counter = PushCounter(pusher["push_secret"])
@@ -330,6 +336,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         server.stop()
         endpoint.should_exit = True
         await endpoint_task
+        for made in (checker, pusher):  # the next run's push loop must not chase this endpoint
+            revoke_partner(environ, made["partner_id"])
     return result
 
 

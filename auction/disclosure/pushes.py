@@ -69,6 +69,19 @@ async def enqueue(session: AsyncSession) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def _head_of_queue() -> sa.ScalarSelect[int]:
+    """The partner's oldest pending delivery, through the partial index of pending ones: found
+    per partner, however long the queue (a million-row import makes a million)."""
+    return (
+        sa.select(PartnerDelivery.id)
+        .where(PartnerDelivery.partner_id == Partner.id, PartnerDelivery.status == "pending")
+        .order_by(PartnerDelivery.change_id)
+        .limit(1)
+        .correlate(Partner)
+        .scalar_subquery()
+    )
+
+
 class PushDispatcher:
     def __init__(
         self,
@@ -97,16 +110,9 @@ class PushDispatcher:
                     sa.select(PartnerDelivery, Partner)
                     .join(Partner, Partner.id == PartnerDelivery.partner_id)
                     .where(
-                        PartnerDelivery.status == "pending",
+                        PartnerDelivery.id == _head_of_queue(),
                         PartnerDelivery.next_attempt_at <= utcnow(),
-                        PartnerDelivery.change_id
-                        == sa.select(sa.func.min(PartnerDelivery.change_id))
-                        .where(
-                            PartnerDelivery.partner_id == Partner.id,
-                            PartnerDelivery.status == "pending",
-                        )
-                        .correlate(Partner)
-                        .scalar_subquery(),
+                        Partner.revoked_at.is_(None),  # a revoked partner gets nothing more
                     )
                     .with_for_update(of=PartnerDelivery, skip_locked=True)
                 )
@@ -118,7 +124,7 @@ class PushDispatcher:
     async def _push_batch(self, session: AsyncSession, head: PartnerDelivery, partner: Partner) -> int:
         rows = (
             await session.execute(
-                sa.select(PartnerDelivery, ListChange)
+                sa.select(PartnerDelivery.id, ListChange)
                 .join(ListChange, ListChange.id == PartnerDelivery.change_id)
                 .where(
                     PartnerDelivery.partner_id == partner.id,
@@ -135,15 +141,17 @@ class PushDispatcher:
                 PartnerDelivery.partner_id == partner.id, PartnerDelivery.change_id < head.change_id
             )
         )
-        changes = [change for _, change in rows]
-        error = await self._send(partner, changes, None if previous is None else str(previous))
-        for delivery, _ in rows:
-            delivery.attempts += 1
-            if error is None:
-                delivery.status, delivery.delivered_at, delivery.last_error = "delivered", utcnow(), None
-            else:
-                delivery.last_error = error[:500]
-                delivery.next_attempt_at = utcnow() + backoff(delivery.attempts)
+        error = await self._send(
+            partner, [change for _, change in rows], None if previous is None else str(previous)
+        )
+        batch = PartnerDelivery.id.in_([delivery_id for delivery_id, _ in rows])
+        if error is None:
+            done = {"status": "delivered", "delivered_at": utcnow(), "last_error": None}
+        else:  # the batch waits as its head does: it goes (or fails) as one
+            done = {"last_error": error[:500], "next_attempt_at": utcnow() + backoff(head.attempts + 1)}
+        await session.execute(
+            sa.update(PartnerDelivery).where(batch).values(attempts=PartnerDelivery.attempts + 1, **done)
+        )
         if error is not None:
             log.warning("push of changes %s… to partner %s failed: %s", head.change_id, partner.id, error)
             return 0

@@ -151,7 +151,16 @@ class PartnerDelivery(Base):
     answers 2xx, each partner's changes in order (`auction.disclosure.pushes`)."""
 
     __tablename__ = "partner_deliveries"
-    __table_args__ = (sa.UniqueConstraint("partner_id", "change_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("partner_id", "change_id"),
+        # Each partner's queue: its oldest pending change at once, however many were delivered.
+        sa.Index(
+            "ix_partner_deliveries_pending",
+            "partner_id",
+            "change_id",
+            postgresql_where=sa.text("status = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"))

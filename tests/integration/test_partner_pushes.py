@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.accounts import identity
 from auction.disclosure import partners
-from auction.disclosure.pushes import PUSH_BATCH, PushDispatcher
+from auction.disclosure.pushes import PUSH_BATCH, PushDispatcher, enqueue
 from auction.lots.payments import sign
 from auction.models import DishonestPerson
 from core.settings import Settings
@@ -150,4 +150,17 @@ async def test_a_long_queue_goes_in_batches_in_order(
     assert sizes == [PUSH_BATCH, 30]
     last_of_first = bodies[0]["items"][-1]["cursor"]  # type: ignore[index]
     assert bodies[1]["previous_cursor"] == last_of_first
+
+    # A revoked partner is sent nothing more, even what was queued for it before.
+    async with committed.begin() as session:
+        await session.execute(
+            sa.text(
+                "INSERT INTO list_changes (op, list, entry_id, name, kind, id_number_masked, detail, at)"
+                " VALUES ('removed', 'dishonest', 1, '批量0', 'natural', '3301**', 'error', now())"
+            )
+        )
+        assert await enqueue(session) == 1  # queued while the partner was active
+        await partners.revoke_partner(session, made.partner.id)
+    assert await pushes.run_once() == 0
+    assert len(bodies) == 2
     await endpoint.aclose()
