@@ -33,6 +33,7 @@ class RuleProfileName(enum.StrEnum):
 # name -> (meaning, default shown in the docs)
 ENVIRONMENT: Final[dict[str, tuple[str, str]]] = {
     "DATABASE_URL": ("PostgreSQL URL (postgresql://…); unset starts the embedded PostgreSQL", "unset"),
+    "DATABASE_POOL_SIZE": ("connections each worker keeps to PostgreSQL (10 more open in a burst)", "10"),
     "REDIS_URL": ("Redis URL (redis://… or unix://…); unset starts the embedded Redis", "unset"),
     "REDIS_NAMESPACE": ("prefix of every Redis key and channel, so deployments can share a Redis", "auc"),
     "AUCTION_RULES": (
@@ -100,6 +101,7 @@ class Settings:
     ws_rate: int
     log_level: str
     partner_rate: int = 50
+    database_pool_size: int = 10
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], *, base_dir: Path | None = None) -> Settings:
@@ -143,6 +145,7 @@ class Settings:
             ws_rate=reader.integer("AUCTION_WS_RATE", 20, minimum=1),
             log_level=reader.choice_str("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
             partner_rate=reader.integer("AUCTION_PARTNER_RATE", 50, minimum=1),
+            database_pool_size=reader.integer("DATABASE_POOL_SIZE", 10, minimum=1),
         )
 
     def replace(self, **changes: object) -> Settings:

@@ -144,7 +144,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = create_engine(database_url)
+        db = create_engine(database_url, pool_size=settings.database_pool_size)
         redis = connect_redis(redis_url)
         profile = profile_for(settings)
         sessions = session_factory(db)

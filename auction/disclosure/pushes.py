@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.accounts.sealing import unseal
-from auction.disclosure.partners import FeedItem, feed_item
+from auction.disclosure.partner_feed import FeedItem, feed_item
 from auction.lots.payments import sign
 from auction.models import ListChange, Partner, PartnerDelivery
 from core.db import DATABASE_ERRORS, utcnow

@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from auction.accounts import users as accounts
 from auction.disclosure import listings, partners
+from auction.disclosure import partner_feed as feeds
 from auction.enums import DishonestGround, RemovalReason, RestrictedRole
 from auction.errors import Forbidden, RateLimited, Unauthenticated
 from core.db import DbSession
@@ -143,7 +144,7 @@ async def partner_feed(request: Request) -> Response:
     state = app_state(request)
     async with state.sessions.begin() as session:
         access = await _partner(request, session, "feed")
-        page = await partners.feed(
+        page = await feeds.feed(
             session, access, request.query_params.get("cursor"), lists_key=state.settings.lists_key
         )
         return json_response(page)
