@@ -6,14 +6,22 @@ table-name strings and `settlement` never has to import `auction`'s classes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
+from collections.abc import AsyncIterator
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import BigInteger, DateTime, MetaData
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import DeclarativeBase
 
 # What the layers above pass around without importing SQLAlchemy themselves (web/ never does):
@@ -21,6 +29,16 @@ from sqlalchemy.orm import DeclarativeBase
 DbSession = AsyncSession
 DbSessions = async_sessionmaker[AsyncSession]
 DbEngine = AsyncEngine
+DbConnection = AsyncConnection
+
+
+@contextlib.asynccontextmanager
+async def autocommit(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A pooled connection with no transaction around its statements: each commits on its own
+    (for a path of statements each whole by itself, where BEGIN and COMMIT are two round trips)."""
+    async with engine.connect() as connection:
+        yield await connection.execution_options(isolation_level="AUTOCOMMIT")
+
 
 # Named constraints make migrations reviewable and errors recognisable (IntegrityError names).
 NAMING_CONVENTION = {

@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from typing import Literal
 
 import msgspec
-from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -19,7 +18,7 @@ from auction.disclosure import listings, partners
 from auction.disclosure import partner_feed as feeds
 from auction.enums import DishonestGround, RemovalReason, RestrictedRole
 from auction.errors import Forbidden, RateLimited, Unauthenticated
-from core.db import DbSession
+from core.db import DbConnection, DbSession, autocommit
 from web.auth import bearer_token, require_user
 from web.jsonbody import Body, read_json, read_json_or
 from web.params import path_id
@@ -105,7 +104,7 @@ def removal(which: str) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
-async def _partner(request: Request, db: DbSession | AsyncConnection, scope: str) -> partners.PartnerAccess:
+async def _partner(request: Request, db: DbSession | DbConnection, scope: str) -> partners.PartnerAccess:
     key = bearer_token(request)
     if key is None:
         raise Unauthenticated("a partner key is required (Authorization: Bearer <key>)")
@@ -126,11 +125,10 @@ async def partner_check(request: Request) -> Response:
     params = request.query_params
     # Two statements, each whole on its own (the key's look-up; the check with its audit row),
     # on a bare connection: no transaction round trips and no ORM on the hottest partner path.
-    async with state.db.connect() as connection:
-        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        access = await _partner(request, autocommit, "check")
+    async with autocommit(state.db) as connection:
+        access = await _partner(request, connection, "check")
         answer = await partners.check(
-            autocommit,
+            connection,
             access,
             params.get("name", ""),
             params.get("id_number") or None,
