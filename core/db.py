@@ -68,8 +68,11 @@ def async_url(url: str) -> URL:
     return parsed
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
-    return create_async_engine(async_url(url), pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+def create_engine(url: str, *, pool_size: int = 10, pre_ping: bool = True) -> AsyncEngine:
+    """`pre_ping` tests each connection as it leaves the pool (a round trip) so that a restarted
+    database costs no request an error; without it the first use of a dead connection fails and
+    the pool is renewed."""
+    return create_async_engine(async_url(url), pool_size=pool_size, max_overflow=10, pool_pre_ping=pre_ping)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -145,6 +145,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = create_engine(database_url, pool_size=settings.database_pool_size)
+        checks_db = create_engine(database_url, pool_size=settings.database_pool_size, pre_ping=False)
         redis = connect_redis(redis_url)
         profile = profile_for(settings)
         sessions = session_factory(db)
@@ -153,6 +154,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             settings=settings,
             profile=profile,
             db=db,
+            checks_db=checks_db,
             sessions=sessions,
             redis=redis,
             templates=templates,
@@ -189,6 +191,7 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             await background_redis.aclose()
             await redis.aclose()
             await db.dispose()
+            await checks_db.dispose()
             watchdog.cancel()
 
     ws_origin = None

@@ -125,7 +125,7 @@ async def partner_check(request: Request) -> Response:
     params = request.query_params
     # Two statements, each whole on its own (the key's look-up; the check with its audit row),
     # on a bare connection: no transaction round trips and no ORM on the hottest partner path.
-    async with autocommit(state.db) as connection:
+    async with autocommit(state.checks_db) as connection:
         access = await _partner(request, connection, "check")
         answer = await partners.check(
             connection,
