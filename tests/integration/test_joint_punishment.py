@@ -528,3 +528,23 @@ async def test_the_csv_import_records_the_same_events_and_a_partner_gets_the_ful
         await api.get("/api/v1/partner/feed", params={"cursor": feed["next_cursor"]}, headers=bearer(key))
     ).json()
     assert [(i["op"], i["entry_id"]) for i in later["items"]] == [("removed", entry), ("listed", entry)]
+
+
+async def test_a_check_after_the_database_dropped_its_connections_still_answers(
+    api: httpx.AsyncClient, committed: async_sessionmaker[AsyncSession]
+) -> None:
+    """The checks' pool skips the pre-ping round trip: a connection the database dropped (a
+    restart) fails its first use, and the check is asked again once on a new connection."""
+    key = await partner_key(committed, ["check"])
+    params = {"name": "无名氏", "id_number": DEBTOR_ID}
+    assert (await api.get("/api/v1/partner/check", params=params, headers=bearer(key))).status_code == 200
+    async with committed.begin() as session:
+        dropped = await session.scalar(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    assert dropped  # the app's pooled connections among them
+    answer = await api.get("/api/v1/partner/check", params=params, headers=bearer(key))
+    assert answer.status_code == 200 and answer.json() == {"listed": False, "entries": []}

@@ -5,6 +5,7 @@ endpoint is 403, no key 401 (the contract's words)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Literal
 
@@ -18,7 +19,7 @@ from auction.disclosure import listings, partners
 from auction.disclosure import partner_feed as feeds
 from auction.enums import DishonestGround, RemovalReason, RestrictedRole
 from auction.errors import Forbidden, RateLimited, Unauthenticated
-from core.db import DbConnection, DbSession, autocommit
+from core.db import DATABASE_ERRORS, DbConnection, DbSession, autocommit, database_away
 from web.auth import bearer_token, require_user
 from web.jsonbody import Body, read_json, read_json_or
 from web.params import path_id
@@ -104,6 +105,9 @@ def removal(which: str) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
+log = logging.getLogger(__name__)
+
+
 async def _partner(request: Request, db: DbSession | DbConnection, scope: str) -> partners.PartnerAccess:
     key = bearer_token(request)
     if key is None:
@@ -121,6 +125,18 @@ async def _partner(request: Request, db: DbSession | DbConnection, scope: str) -
 
 
 async def partner_check(request: Request) -> Response:
+    try:
+        return await _check_once(request)
+    except DATABASE_ERRORS as exc:
+        # The checks' pool skips the pre-ping: a connection the database dropped (a restart) fails
+        # its first use, and the pool renews itself; the check is asked again once, on a new one.
+        if not (database_away(exc) and getattr(exc, "connection_invalidated", False)):
+            raise
+        log.warning("partner check on a dropped connection, asked again: %s", exc)
+        return await _check_once(request)
+
+
+async def _check_once(request: Request) -> Response:
     state = app_state(request)
     params = request.query_params
     # Two statements, each whole on its own (the key's look-up; the check with its audit row),
