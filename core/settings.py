@@ -33,7 +33,7 @@ class RuleProfileName(enum.StrEnum):
 # name -> (meaning, default shown in the docs)
 ENVIRONMENT: Final[dict[str, tuple[str, str]]] = {
     "DATABASE_URL": ("PostgreSQL URL (postgresql://…); unset starts the embedded PostgreSQL", "unset"),
-    "DATABASE_POOL_SIZE": ("connections each worker keeps to PostgreSQL (10 more open in a burst)", "10"),
+    "DATABASE_POOL_SIZE": ("connections each of a worker's two pools keeps (10 more in a burst)", "10"),
     "REDIS_URL": ("Redis URL (redis://… or unix://…); unset starts the embedded Redis", "unset"),
     "REDIS_NAMESPACE": ("prefix of every Redis key and channel, so deployments can share a Redis", "auc"),
     "AUCTION_RULES": (

@@ -183,7 +183,7 @@ class PushDispatcher:
                     sent = await self.run_once()
                 except DATABASE_ERRORS as exc:
                     log.warning("pushes: the database is away, retrying: %s", exc)
-                if not sent:  # a full batch went: the next may be waiting already
+                if not sent:  # after a batch went, the partner's next may be waiting: no pause
                     await asyncio.sleep(self.tick_s)
         finally:
             if self.owns_client:  # its connections end with the loop, not at interpreter exit

@@ -65,6 +65,34 @@ async def partner_key(
     return made.key
 
 
+async def list_or_remove(
+    api: httpx.AsyncClient,
+    committed: async_sessionmaker[AsyncSession],
+    staff: Actor,
+    case_id: int,
+    rng: random.Random,
+) -> None:
+    """One random step of the lists' life: the case's debtor listed if not listed, else removed."""
+    async with committed() as session:
+        active = await session.scalar(
+            sa.select(DishonestPerson.id).where(
+                DishonestPerson.case_id == case_id, DishonestPerson.removed_at.is_(None)
+            )
+        )
+    if active is None:
+        made = await api.post(
+            f"/api/v1/cases/{case_id}/dishonest", headers=staff.headers, json={"ground": "able_but_refuses"}
+        )
+        assert made.status_code == 201, made.text
+    else:
+        gone = await api.post(
+            f"/api/v1/dishonest/{active}/remove",
+            headers=staff.headers,
+            json={"reason": rng.choice(["performed", "revoked", "error"])},
+        )
+        assert gone.status_code == 200, gone.text
+
+
 def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
@@ -278,27 +306,7 @@ async def test_the_reference_client_keeps_an_exact_copy_through_random_listings_
         await debtor_case(api, staff, number=number, name=f"被执行人{n}") for n, number in enumerate(numbers)
     ]
     for step in range(40):
-        case_id = rng.choice(cases)
-        async with committed() as session:
-            active = await session.scalar(
-                sa.select(DishonestPerson.id).where(
-                    DishonestPerson.case_id == case_id, DishonestPerson.removed_at.is_(None)
-                )
-            )
-        if active is None:
-            made = await api.post(
-                f"/api/v1/cases/{case_id}/dishonest",
-                headers=staff.headers,
-                json={"ground": "able_but_refuses"},
-            )
-            assert made.status_code == 201
-        else:
-            gone = await api.post(
-                f"/api/v1/dishonest/{active}/remove",
-                headers=staff.headers,
-                json={"reason": rng.choice(["performed", "revoked", "error"])},
-            )
-            assert gone.status_code == 200
+        await list_or_remove(api, committed, staff, rng.choice(cases), rng)
         if step % 7 == 0:
             await client.sync(copy)  # the partner syncs now and then, mid-sequence
     await client.sync(copy)

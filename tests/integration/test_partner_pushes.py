@@ -20,7 +20,7 @@ from auction.models import DishonestPerson
 from core.settings import Settings
 from load_tests.partner_client import ListsCopy, PartnerClient, PushReceiver
 from settlement.enums import DebtorKind
-from tests.integration.test_joint_punishment import debtor_case
+from tests.integration.test_joint_punishment import debtor_case, list_or_remove
 from tests.integration.test_workflows import court_and_staff
 
 PUSH_URL = "http://127.0.0.1:9/lists"  # never dialled: the dispatcher's client is the receiver's
@@ -64,26 +64,7 @@ async def test_the_copy_from_pushes_and_the_feed_equals_the_lists_after_random_c
     pushes = PushDispatcher(committed, settings.lists_key, client=endpoint)
     rng = random.Random(20)
     for step in range(36):
-        case_id = rng.choice(cases)
-        async with committed() as session:
-            active = await session.scalar(
-                sa.select(DishonestPerson.id).where(
-                    DishonestPerson.case_id == case_id, DishonestPerson.removed_at.is_(None)
-                )
-            )
-        if active is None:
-            answer = await api.post(
-                f"/api/v1/cases/{case_id}/dishonest",
-                headers=staff.headers,
-                json={"ground": "able_but_refuses"},
-            )
-        else:
-            answer = await api.post(
-                f"/api/v1/dishonest/{active}/remove",
-                headers=staff.headers,
-                json={"reason": rng.choice(["performed", "revoked"])},
-            )
-        assert answer.status_code in (200, 201), answer.text
+        await list_or_remove(api, committed, staff, rng.choice(cases), rng)
         if step % 4 == 3:
             await pushes.run_once()
     while await pushes.run_once():
