@@ -63,6 +63,11 @@ ENVIRONMENT: Final[dict[str, tuple[str, str]]] = {
     "AUCTION_PUBLIC_WS_URL": ("gateway URL given to browsers when a proxy serves it elsewhere", "derived"),
     "AUCTION_WORKERS": ("worker processes", "1"),
     "AUCTION_WS_RATE": ("messages a second one WebSocket connection may send (bursts of twice that)", "20"),
+    "AUCTION_WS_BUFFER_KIB": (
+        "what one slow WebSocket may hold unsent (its kernel send buffer, and as much again in the "
+        "gateway) before the gateway skips it and sends it a snapshot once it has caught up",
+        "256",
+    ),
     "AUCTION_PARTNER_RATE": (
         "requests a second one partner key may make per worker (bursts of twice that)",
         "50",
@@ -101,6 +106,7 @@ class Settings:
     ws_rate: int
     log_level: str
     partner_rate: int = 50
+    ws_buffer_kib: int = 256
     database_pool_size: int = 10
 
     @classmethod
@@ -145,6 +151,7 @@ class Settings:
             ws_rate=reader.integer("AUCTION_WS_RATE", 20, minimum=1),
             log_level=reader.choice_str("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
             partner_rate=reader.integer("AUCTION_PARTNER_RATE", 50, minimum=1),
+            ws_buffer_kib=reader.integer("AUCTION_WS_BUFFER_KIB", 256, minimum=4),
             database_pool_size=reader.integer("DATABASE_POOL_SIZE", 10, minimum=1),
         )
 

@@ -1,7 +1,8 @@
 """A TCP relay a test can cut: the dropped network between a browser and the gateway.
 
 Chromium's offline emulation stops new requests but leaves an open WebSocket alone, so a test
-that needs the connection really gone puts this relay in the path and cuts it.
+that needs the connection really gone puts this relay in the path and cuts it. It can also
+stall: stop taking what the gateway sends, as a page too slow to read would.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ class Relay:
         self.target: tuple[str, int] | None = None
         self.up = True
         self.frozen = False  # sockets stay open but carry nothing: a silent network
+        self.flowing = threading.Event()  # cleared: what the gateway sends is not read
+        self.flowing.set()
         self.open: set[socket.socket] = set()
         self.lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
@@ -40,6 +43,14 @@ class Relay:
         with self.lock:
             self.up, self.frozen = False, True
 
+    def stall(self) -> None:
+        """Stop reading what the gateway sends (nothing is lost): it piles up in the gateway's
+        buffers while the connection stays open, as for a page too slow to take its events."""
+        self.flowing.clear()
+
+    def flow(self) -> None:
+        self.flowing.set()
+
     def restore(self) -> None:
         with self.lock:
             self.up, self.frozen = True, False
@@ -58,14 +69,18 @@ class Relay:
                 if not self.up or self.target is None:
                     client.close()
                     continue
-                upstream = socket.create_connection(self.target)
+                upstream = socket.socket()
+                # A small receive window: a stall backs up into the gateway after a few KiB
+                # instead of filling megabytes of loopback buffers first.
+                upstream.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                upstream.connect(self.target)
                 self.open |= {client, upstream}
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+            for source, sink, gate in ((client, upstream, None), (upstream, client, self.flowing)):
+                threading.Thread(target=self._pipe, args=(source, sink, gate), daemon=True).start()
 
-    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket, gate: threading.Event | None) -> None:
         try:
-            while data := source.recv(65536):
+            while (gate is None or gate.wait()) and (data := source.recv(4096 if gate else 65536)):
                 if not self.frozen:
                     sink.sendall(data)
         except OSError:

@@ -38,12 +38,28 @@ def relayed() -> Iterator[Relay]:
     relay.close()
 
 
+def start_relayed(environ: dict[str, str], data_dir: Path, relay: Relay) -> Server:
+    public = f"ws://127.0.0.1:{relay.port}/ws"
+    server = start_server({**environ, "AUCTION_PUBLIC_WS_URL": public}, data_dir, "--demo")
+    relay.target = ("127.0.0.1", int(server.ws_url.rsplit(":", 1)[1].split("/")[0]))
+    return server
+
+
 @pytest.fixture
 def relayed_server(sandbox_environ: dict[str, str], tmp_path: Path, relayed: Relay) -> Iterator[Server]:
     """The demo whose pages send browsers to the gateway through a relay the test can cut."""
-    public = f"ws://127.0.0.1:{relayed.port}/ws"
-    server = start_server({**sandbox_environ, "AUCTION_PUBLIC_WS_URL": public}, tmp_path / "data", "--demo")
-    relayed.target = ("127.0.0.1", int(server.ws_url.rsplit(":", 1)[1].split("/")[0]))
+    server = start_relayed(sandbox_environ, tmp_path / "data", relayed)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def small_buffer_server(sandbox_environ: dict[str, str], tmp_path: Path, relayed: Relay) -> Iterator[Server]:
+    """The relayed demo with the smallest per-socket buffer, so a page that stops reading is
+    skipped after a few dozen bids rather than a few thousand; the bidders' rate limit lifted,
+    so the test can place those bids quickly."""
+    environ = {**sandbox_environ, "AUCTION_WS_BUFFER_KIB": "4", "AUCTION_WS_RATE": "1000"}
+    server = start_relayed(environ, tmp_path / "data", relayed)
     yield server
     server.stop()
 
@@ -163,6 +179,61 @@ def test_a_dropped_connection_resumes_with_the_complete_history(
     assert [b["bidder_code"] for b in persisted] == page.locator(
         "#history tbody tr td:nth-child(2)"
     ).all_text_contents()
+
+
+# Counts what the page's sockets receive, before the page's own handlers see it.
+COUNT_FRAMES = """
+window.__sockets = 0;
+window.__snapshots = 0;
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = class extends NativeWebSocket {
+  constructor(...args) {
+    super(...args);
+    window.__sockets += 1;
+    this.addEventListener("message", (m) => {
+      if (JSON.parse(m.data).type === "snapshot") window.__snapshots += 1;
+    });
+  }
+};
+"""
+
+
+def test_a_page_too_slow_to_read_is_skipped_and_still_ends_with_every_bid(
+    small_buffer_server: Server, relayed: Relay, new_page: Callable[..., Page]
+) -> None:
+    """The gateway skips a socket whose buffer is full and sends it a snapshot once it has
+    drained; the page sees the jump in seq and fetches the bids in between (issue 19.7)."""
+    server = small_buffer_server
+    lot = live_demo_lot(server)
+    page = new_page()
+    page.add_init_script(COUNT_FRAMES)
+    page.goto(f"{server.base_url}/lots/{lot['id']}?lang=en")
+    expect(page.locator("#connection")).to_have_attribute("data-state", "up", timeout=5000)
+    headers = {name: {"Authorization": f"Bearer {token(server, name)}"} for name in ("bidder1", "bidder2")}
+
+    relayed.stall()  # the page stops taking events; its connection stays open
+    bids, amount, started = 200, lot["starting_price"], time.monotonic()
+    with httpx.Client(base_url=server.base_url) as client:
+        for n in range(bids):
+            amount += lot["increment"]
+            placed = client.post(
+                f"/api/v1/lots/{lot['id']}/bids",
+                headers=headers["bidder1" if n % 2 == 0 else "bidder2"],
+                json={"amount": amount, "client_bid_id": str(uuid.uuid4())},
+            )
+            assert placed.status_code == 201, placed.text
+    # Shorter than the page's heartbeat (5 s): the page must not give the socket up and
+    # reconnect, which would fill the gap by another path than the one under test.
+    assert time.monotonic() - started < 4
+    relayed.flow()
+
+    expect(page.locator("#history tbody tr")).to_have_count(bids, timeout=15_000)
+    seqs = page.locator("#history tbody tr").evaluate_all("rows => rows.map(r => Number(r.dataset.seq))")
+    assert seqs == list(range(1, bids + 1))  # every bid, once, in order
+    # One socket all along, and a snapshot it did not ask for: the gateway did skip it.
+    assert page.evaluate("window.__sockets") == 1
+    assert page.evaluate("window.__snapshots") >= 2
+    expect(page.locator("#bid-count")).to_have_text(str(bids))
 
 
 def test_a_silent_connection_is_given_up_and_replaced(

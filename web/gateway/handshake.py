@@ -49,12 +49,21 @@ def _token(request: Request) -> tuple[str | None, bool]:
     return None, False
 
 
+def tune_socket(connection: ServerConnection, send_buffer_bytes: int) -> None:
+    sock = connection.transport.get_extra_info("socket") if connection.transport else None
+    if sock is None:
+        return
+    # Each frame leaves at once rather than waiting for the peer's delayed ACK.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    # A fixed send buffer instead of the kernel's autotuned one (megabytes on a fast link): a
+    # page that stops reading is noticed after this much, skipped and resynced, instead of
+    # being fed events seconds old out of a deep kernel queue (and 10,000 watchers cannot pin
+    # gigabytes of kernel memory). Lot events are small; this is ample for them.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer_bytes)
+
+
 async def identify(sessions: DbSessions, connection: ServerConnection, request: Request) -> Caller | Response:
     """Who opens this connection, or the HTTP answer that refuses it."""
-    sock = connection.transport.get_extra_info("socket") if connection.transport else None
-    if sock is not None:
-        # Each frame leaves at once rather than waiting for the peer's delayed ACK.
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     if urlsplit(request.path).path != "/ws":
         return connection.respond(HTTPStatus.NOT_FOUND, "the gateway listens on /ws\n")
     token, via_cookie = _token(request)

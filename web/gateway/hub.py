@@ -29,7 +29,6 @@ from core.tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
 
-HIGH_WATER_BYTES = 256 * 1024
 DRAIN_CHECK_S = 0.5
 
 
@@ -63,8 +62,10 @@ class FanoutHub:
         feed: LotEventFeed,
         resync: Callable[[int, ServerConnection], Awaitable[None]],
         loops: Loops | None = None,
+        high_water_bytes: int = 256 * 1024,
     ) -> None:
         self.feed = feed
+        self.high_water_bytes = high_water_bytes
         self.resync = resync  # sends a fresh snapshot to a socket that fell behind
         self.lots: dict[int, LotWatchers] = {}
         self.loops = loops or Loops()
@@ -154,7 +155,7 @@ class FanoutHub:
         if not watchers.ready:
             return
         current = [c for c in watchers.ready if c not in watchers.lagging]
-        slow = [c for c in current if buffered(c) > HIGH_WATER_BYTES]
+        slow = [c for c in current if buffered(c) > self.high_water_bytes]
         if slow:
             watchers.lagging.update(slow)
             current = [c for c in current if c not in watchers.lagging]
@@ -178,7 +179,7 @@ class FanoutHub:
             stop_if_cancelled()
             await asyncio.sleep(DRAIN_CHECK_S)
             for lot_id, watchers in list(self.lots.items()):
-                for connection in [c for c in watchers.lagging if buffered(c) < HIGH_WATER_BYTES // 4]:
+                for connection in [c for c in watchers.lagging if buffered(c) < self.high_water_bytes // 4]:
                     watchers.lagging.discard(connection)
                     try:
                         await self.resync(lot_id, connection)

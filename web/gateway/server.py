@@ -24,7 +24,7 @@ from bidding_engine.feed import LotEventFeed
 from core.db import DATABASE_ERRORS
 from core.tasks import stop_if_cancelled
 from web.gateway.connection import Client, Dispatcher
-from web.gateway.handshake import Caller, identify
+from web.gateway.handshake import Caller, identify, tune_socket
 from web.gateway.hub import FanoutHub
 from web.gateway.presence import Presence
 from web.gateway.snapshots import Snapshots
@@ -42,8 +42,12 @@ class Gateway:
     def __init__(self, state: AppState) -> None:
         self.state = state
         self.worker = f"{os.getpid()}-{secrets.token_hex(3)}"
+        self.buffer_bytes = state.settings.ws_buffer_kib * 1024
         self.hub = FanoutHub(
-            LotEventFeed(state.redis, state.settings.redis_namespace), self.resync, state.loops
+            LotEventFeed(state.redis, state.settings.redis_namespace),
+            self.resync,
+            state.loops,
+            high_water_bytes=self.buffer_bytes,
         )
         self.presence = Presence(state.engine, self.hub, self.worker)
         self.snapshots = Snapshots(state.engine, state.sessions, self.presence.count)
@@ -94,6 +98,7 @@ class Gateway:
     # -- connections ---------------------------------------------------------------------
 
     async def authenticate(self, connection: ServerConnection, request: Request) -> Response | None:
+        tune_socket(connection, self.buffer_bytes)
         found = await identify(self.state.sessions, connection, request)
         if isinstance(found, Response):
             return found
