@@ -11,36 +11,18 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from redis.exceptions import (
-    BusyLoadingError,
-    ClusterDownError,
-    OutOfMemoryError,
-    ReadOnlyError,
-    TryAgainError,
-)
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-
 from bidding_engine.errors import EngineUnavailable
-
-TRANSIENT = (
-    RedisConnectionError,
-    RedisTimeoutError,
-    BusyLoadingError,
-    ReadOnlyError,
-    OutOfMemoryError,
-    ClusterDownError,
-    TryAgainError,
-    OSError,
-)
+from core.redis import is_transient
 
 
 @contextlib.asynccontextmanager
 async def redis_boundary() -> AsyncIterator[None]:
     try:
         yield
-    except TRANSIENT as exc:
-        raise EngineUnavailable(f"the bidding engine cannot use Redis now: {exc}") from exc
+    except Exception as exc:
+        if is_transient(exc):
+            raise EngineUnavailable(f"the bidding engine cannot use Redis now: {exc}") from exc
+        raise
 
 
 def text(value: bytes | str) -> str:

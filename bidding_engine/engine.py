@@ -11,7 +11,6 @@ import re
 from importlib import resources
 from typing import Any, Final, TypeGuard
 
-from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 from redis.commands.core import AsyncScript
 from redis.exceptions import ResponseError
@@ -33,6 +32,7 @@ from bidding_engine.results import (
 )
 from bidding_engine.streams import BidStreams
 from core.money import is_amount
+from core.redis import AnyRedis
 
 SCRIPTS: Final = ("bid", "proxy", "open", "register", "control", "close", "snapshot", "restore")
 KEEP_AFTER_CLOSE_S: Final = 30 * 24 * 3600
@@ -41,11 +41,17 @@ BIDDER_CODE: Final = re.compile(r"^[A-Za-z0-9]{1,16}$")
 
 MAX_CACHED_LOTS: Final = 10_000
 
-AnyRedis = Redis | RedisCluster
-
 
 def _load(name: str) -> str:
     return resources.files("bidding_engine.lua").joinpath(f"{name}.lua").read_text()
+
+
+def _sharded(common: str) -> str:
+    """The scripts' publishing for a cluster: sharded pub/sub (see common.lua)."""
+    line = "local PUBLISH_COMMAND = 'PUBLISH'"
+    if line not in common:
+        raise RuntimeError("common.lua no longer names its publish command as the loader expects")
+    return common.replace(line, "local PUBLISH_COMMAND = 'SPUBLISH'")
 
 
 def _is_amount(value: object) -> TypeGuard[int]:
@@ -56,16 +62,27 @@ class BiddingEngine(BidStreams, WatcherCounts):
     """One per process; cheap to share between tasks (the Redis client pools connections)."""
 
     def __init__(
-        self, redis: AnyRedis, *, namespace: str, keep_after_close_s: int = KEEP_AFTER_CLOSE_S
+        self,
+        redis: AnyRedis,
+        *,
+        namespace: str,
+        keep_after_close_s: int = KEEP_AFTER_CLOSE_S,
+        ack_replicas: int = 0,
+        ack_timeout_ms: int = 500,
     ) -> None:
+        """`ack_replicas`: replicas that must hold a write before it is answered (batching)."""
         super().__init__(redis, namespace)
         self.keep_after_close_s = keep_after_close_s
         common = _load("common")
+        if isinstance(redis, RedisCluster):
+            common = _sharded(common)
         # register_script gives EVALSHA with a reload after NOSCRIPT (a restart or failover).
         self._scripts: dict[str, AsyncScript] = {
             name: redis.register_script(common + "\n" + _load(name)) for name in SCRIPTS
         }
-        self._batcher = ScriptBatcher(redis, self._scripts)
+        self._batcher = ScriptBatcher(
+            redis, self._scripts, replicas=ack_replicas, replica_timeout_ms=ack_timeout_ms
+        )
         self._encoded_keys: dict[int, list[bytes]] = {}
 
     async def restore(self, lot: LotRestoration) -> int:

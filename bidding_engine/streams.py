@@ -9,10 +9,11 @@ from typing import Any
 
 from redis.exceptions import ResponseError
 
-from bidding_engine.boundary import TRANSIENT, redis_boundary, text
+from bidding_engine.boundary import redis_boundary, text
 from bidding_engine.errors import EngineUnavailable
 from bidding_engine.keys import KeyedRedis
 from bidding_engine.results import BidKind, BidRecord
+from core.redis import is_transient
 
 CONSUMER_GROUP = "persisters"
 
@@ -38,7 +39,7 @@ class BidStreams(KeyedRedis):
             replies = await pipe.execute(raise_on_error=False)
         records: list[BidRecord] = []
         for lot_id, reply in zip(lot_ids, replies, strict=True):
-            if isinstance(reply, TRANSIENT):
+            if is_transient(reply):
                 raise EngineUnavailable(f"lot {lot_id}'s stream cannot be read now: {reply}")
             if isinstance(reply, ResponseError):
                 continue  # the lot's stream expired or was never opened: nothing to persist

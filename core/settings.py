@@ -33,8 +33,26 @@ class RuleProfileName(enum.StrEnum):
 # name -> (meaning, default shown in the docs)
 ENVIRONMENT: Final[dict[str, tuple[str, str]]] = {
     "DATABASE_URL": ("PostgreSQL URL (postgresql://…); unset starts the embedded PostgreSQL", "unset"),
+    "DATABASE_REPLICA_URL": (
+        "a streaming replica of DATABASE_URL for public pages, lists and exports; unset: all on the primary",
+        "unset",
+    ),
+    "DATABASE_REPLICA_MAX_LAG_S": ("seconds behind the primary past which the replica is left aside", "5"),
     "DATABASE_POOL_SIZE": ("connections each of a worker's two pools keeps (10 more in a burst)", "10"),
     "REDIS_URL": ("Redis URL (redis://… or unix://…); unset starts the embedded Redis", "unset"),
+    "REDIS_CLUSTER": (
+        "true: REDIS_URL names any node of a Redis Cluster (Redis 7 or later); lots spread over its shards",
+        "false",
+    ),
+    "REDIS_ACK_REPLICAS": (
+        "replicas that must hold each bid (every engine write) before it is acknowledged; "
+        "1 with a replica per master, so a failover loses no acknowledged bid",
+        "0",
+    ),
+    "REDIS_ACK_TIMEOUT_MS": (
+        "how long a write waits for those replicas before it is answered unavailable",
+        "500",
+    ),
     "REDIS_NAMESPACE": ("prefix of every Redis key and channel, so deployments can share a Redis", "auc"),
     "AUCTION_RULES": (
         "rule profile: spc2016 (the law) or sandbox (periods lifted, payment simulator)",
@@ -107,6 +125,11 @@ class Settings:
     log_level: str
     partner_rate: int = 50
     ws_buffer_kib: int = 256
+    redis_cluster: bool = False
+    database_replica_url: str | None = None
+    database_replica_max_lag_s: int = 5
+    redis_ack_replicas: int = 0
+    redis_ack_timeout_ms: int = 500
     database_pool_size: int = 10
 
     @classmethod
@@ -127,6 +150,8 @@ class Settings:
             data_dir = (base_dir or Path.cwd()) / data_dir
         if rules is RuleProfileName.SANDBOX and not secret:
             secret = sandbox_secret(data_dir)
+        if reader.boolean("REDIS_CLUSTER", False) and not environ.get("REDIS_URL"):
+            raise SettingsError("REDIS_CLUSTER=true needs REDIS_URL naming a node of the cluster")
         return cls(
             database_url=environ.get("DATABASE_URL") or None,
             redis_url=environ.get("REDIS_URL") or None,
@@ -152,6 +177,11 @@ class Settings:
             log_level=reader.choice_str("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
             partner_rate=reader.integer("AUCTION_PARTNER_RATE", 50, minimum=1),
             ws_buffer_kib=reader.integer("AUCTION_WS_BUFFER_KIB", 256, minimum=4),
+            redis_cluster=reader.boolean("REDIS_CLUSTER", False),
+            database_replica_url=environ.get("DATABASE_REPLICA_URL") or None,
+            database_replica_max_lag_s=reader.integer("DATABASE_REPLICA_MAX_LAG_S", 5, minimum=1),
+            redis_ack_replicas=reader.integer("REDIS_ACK_REPLICAS", 0, minimum=0),
+            redis_ack_timeout_ms=reader.integer("REDIS_ACK_TIMEOUT_MS", 500, minimum=1),
             database_pool_size=reader.integer("DATABASE_POOL_SIZE", 10, minimum=1),
         )
 
@@ -182,6 +212,16 @@ class _Reader:
         if value < minimum:
             raise SettingsError(f"{name} must be at least {minimum}, got {value}")
         return value
+
+    def boolean(self, name: str, default: bool) -> bool:
+        raw = self._raw(name)
+        if raw is None:
+            return default
+        if raw.lower() in ("true", "1", "yes"):
+            return True
+        if raw.lower() in ("false", "0", "no"):
+            return False
+        raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
     def choice(self, name: str, kind: type[_E], default: _E) -> _E:
         raw = self._raw(name)

@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from core.redis import AnyRedis, is_redis_failure
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +24,7 @@ class Limit:
 
 
 class Throttle:
-    def __init__(self, redis: Redis, namespace: str) -> None:
+    def __init__(self, redis: AnyRedis, namespace: str) -> None:
         self.redis = redis
         self.namespace = namespace
 
@@ -40,7 +39,9 @@ class Throttle:
             if count is None or int(count) < limit.limit:
                 return 0
             return max(int(await self.redis.ttl(key)), 1)
-        except RedisError as exc:
+        except Exception as exc:
+            if not is_redis_failure(exc):
+                raise
             log.warning("throttle %s unavailable, allowing: %s", limit.name, exc)
             return 0
 
@@ -53,11 +54,15 @@ class Throttle:
                 _ = pipe.set(key, 0, ex=limit.window_s, nx=True)
                 _ = pipe.incr(key)
                 await pipe.execute()
-        except RedisError as exc:
+        except Exception as exc:
+            if not is_redis_failure(exc):
+                raise
             log.warning("throttle %s unavailable, not counted: %s", limit.name, exc)
 
     async def reset(self, limit: Limit, subject: str) -> None:
         try:
             await self.redis.delete(self._key(limit, subject))
-        except RedisError as exc:
+        except Exception as exc:
+            if not is_redis_failure(exc):
+                raise
             log.warning("throttle %s unavailable, not reset: %s", limit.name, exc)

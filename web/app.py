@@ -35,7 +35,9 @@ from auction.rules import profile_for
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.errors import EngineError
 from core.db import create_engine, session_factory
+from core.redis import AnyRedis
 from core.redis import connect as connect_redis
+from core.replica import ReplicaWatch
 from core.settings import Settings
 from settlement.errors import SettlementError
 from web import error_pages, formatting, labels, openapi
@@ -129,6 +131,15 @@ def worker_name() -> str:
     return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
+def engine_for(redis: AnyRedis, settings: Settings) -> BiddingEngine:
+    return BiddingEngine(
+        redis,
+        namespace=settings.redis_namespace,
+        ack_replicas=settings.redis_ack_replicas,
+        ack_timeout_ms=settings.redis_ack_timeout_ms,
+    )
+
+
 def create_app(settings: Settings, *, background: bool = True, gateway: bool = True) -> Starlette:
     """Build the app for settings whose service URLs are resolved (see `core.services`).
 
@@ -146,10 +157,10 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = create_engine(database_url, pool_size=settings.database_pool_size)
         checks_db = create_engine(database_url, pool_size=settings.database_pool_size, pre_ping=False)
-        redis = connect_redis(redis_url)
+        redis = connect_redis(redis_url, cluster=settings.redis_cluster)
         profile = profile_for(settings)
         sessions = session_factory(db)
-        engine = BiddingEngine(redis, namespace=settings.redis_namespace)
+        engine = engine_for(redis, settings)
         app.state.app = AppState(
             settings=settings,
             profile=profile,
@@ -165,11 +176,21 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             partner_rate=BucketsByKey(settings.partner_rate, 2 * settings.partner_rate),
         )
         loops = app.state.app.loops
+        replica_db = None
+        if settings.database_replica_url:
+            replica_db = create_engine(settings.database_replica_url, pool_size=settings.database_pool_size)
+            watch = ReplicaWatch(
+                db, replica_db, session_factory(replica_db), max_lag_s=settings.database_replica_max_lag_s
+            )
+            app.state.app.replica = watch
+            loops.start("replica-watch", watch.run())
         # The clock and the persister use a pool of their own: a crowd of subscribers or bidders
         # that takes every connection of the main pool cannot stop lots from closing.
-        background_redis = connect_redis(redis_url, max_connections=BACKGROUND_CONNECTIONS)
+        background_redis = connect_redis(
+            redis_url, cluster=settings.redis_cluster, max_connections=BACKGROUND_CONNECTIONS
+        )
         if background:
-            own = BiddingEngine(background_redis, namespace=settings.redis_namespace)
+            own = engine_for(background_redis, settings)
             scheduler = LotScheduler(own, sessions, profile)
             app.state.app.scheduler = scheduler
             loops.start("lifecycle", scheduler.run())
@@ -192,6 +213,8 @@ def create_app(settings: Settings, *, background: bool = True, gateway: bool = T
             await redis.aclose()
             await db.dispose()
             await checks_db.dispose()
+            if replica_db is not None:
+                await replica_db.dispose()
             watchdog.cancel()
 
     ws_origin = None

@@ -27,7 +27,6 @@ from auction.lots.bid_log import check_chain, published_head
 from auction.lots.rebuild import rebuild_lot
 from auction.migrations import is_current, upgrade
 from auction.rules import profile_for
-from bidding_engine.engine import BiddingEngine
 from core.db import DbSession, create_engine, session_factory
 from core.embedded import EmbeddedServiceError
 from core.redis import connect as connect_redis
@@ -35,6 +34,7 @@ from core.services import resolved_services
 from core.settings import Settings, SettingsError
 from settlement import ledger
 from web import cli_partners
+from web.app import engine_for
 from web.server import serve
 
 log = logging.getLogger("auction")
@@ -134,9 +134,9 @@ async def _import_dishonest(session: DbSession, path: Path, settings: Settings) 
 
 async def _rebuild(session: DbSession, lot_id: int, settings: Settings, *, force: bool) -> None:
     assert settings.redis_url is not None
-    redis = connect_redis(settings.redis_url)
+    redis = connect_redis(settings.redis_url, cluster=settings.redis_cluster)
     try:
-        engine = BiddingEngine(redis, namespace=settings.redis_namespace)
+        engine = engine_for(redis, settings)
         seq = await rebuild_lot(session, engine, profile_for(settings), lot_id, force=force)
     finally:
         await redis.aclose()
@@ -300,7 +300,7 @@ async def _deactivate(settings: Settings, username: str) -> None:
 
     await _in_transaction(settings, work)
     assert settings.redis_url is not None
-    redis = connect_redis(settings.redis_url)
+    redis = connect_redis(settings.redis_url, cluster=settings.redis_cluster)
     try:
         # After the commit: a gateway that checks the sessions finds them revoked already.
         await session_ends.announce(redis, settings.redis_namespace, SessionEnded(user_id=holder[0]))

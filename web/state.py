@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from redis.asyncio import Redis
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
@@ -14,6 +13,8 @@ from auction.rules import RuleProfile
 from bidding_engine.engine import BiddingEngine
 from core.db import DbEngine, DbSessions
 from core.loops import Loops
+from core.redis import AnyRedis
+from core.replica import ReplicaWatch
 from core.settings import Settings
 from web.cache import MicroCache
 from web.i18n import Catalogs
@@ -29,7 +30,7 @@ class AppState:
     # third of the check's round trips, and a partner retries the one check a restart fails.
     checks_db: DbEngine
     sessions: DbSessions
-    redis: Redis
+    redis: AnyRedis
     templates: Jinja2Templates
     engine: BiddingEngine
     catalogs: Catalogs
@@ -41,6 +42,7 @@ class AppState:
     cache: MicroCache = field(default_factory=MicroCache)
     loops: Loops = field(default_factory=Loops)
     scheduler: LotScheduler | None = None  # this worker's lifecycle clock, when it runs one
+    replica: ReplicaWatch | None = None  # the read replica, when DATABASE_REPLICA_URL names one
 
 
 def app_state(request: Request) -> AppState:

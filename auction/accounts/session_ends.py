@@ -12,9 +12,8 @@ import logging
 from collections.abc import Callable
 
 import msgspec
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
+from core.redis import AnyRedis, is_redis_failure, ready, refresh_topology
 from core.tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
@@ -32,15 +31,17 @@ def channel(namespace: str) -> str:
     return f"{namespace}:{{sessions}}:ended"
 
 
-async def announce(redis: Redis, namespace: str, ended: SessionEnded) -> None:
+async def announce(redis: AnyRedis, namespace: str, ended: SessionEnded) -> None:
     try:
         await redis.publish(channel(namespace), msgspec.json.encode(ended))
-    except (RedisError, OSError) as exc:
+    except Exception as exc:
+        if not is_redis_failure(exc):
+            raise
         # The revocation is committed; the gateways' periodic check catches up within seconds.
         log.warning("session end not announced (the gateways' own check will see it): %s", exc)
 
 
-async def listen(redis: Redis, namespace: str, on_end: Callable[[SessionEnded], None]) -> None:
+async def listen(redis: AnyRedis, namespace: str, on_end: Callable[[SessionEnded], None]) -> None:
     """Call `on_end` for every announcement, until cancelled; reconnects after a Redis failure."""
     pubsub = redis.pubsub()
     try:
@@ -48,11 +49,24 @@ async def listen(redis: Redis, namespace: str, on_end: Callable[[SessionEnded], 
             stop_if_cancelled()
             try:
                 if not pubsub.subscribed:
+                    await ready(redis)
                     await pubsub.subscribe(channel(namespace))
                 message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-            except (RedisError, OSError) as exc:
+            except Exception as exc:
+                if not is_redis_failure(exc):
+                    raise
                 log.warning("session-end subscription lost, reconnecting: %s", exc)
                 await asyncio.sleep(0.5)
+                # Made anew: on a cluster the node it was on may be gone for good (a failover),
+                # and a new one subscribes wherever the cluster now serves the channel. (PUBLISH
+                # reaches every node of a cluster, so any node will do.)
+                try:
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+                    await refresh_topology(redis)
+                except Exception as again:
+                    if not is_redis_failure(again):
+                        raise
+                pubsub = redis.pubsub()
                 continue
             if message is None or message["type"] != "message":
                 continue

@@ -76,8 +76,13 @@ local function registration(reg)
   return {code = code, class = class}
 end
 
+-- On a Redis Cluster the loader makes this 'SPUBLISH': the event then goes to the lot's shard
+-- only (its channel has the lot's hash tag), not over the bus to every node. One server keeps
+-- PUBLISH, which Redis 6 (the embedded server's) has too.
+local PUBLISH_COMMAND = 'PUBLISH'
+
 local function publish(json)
-  redis.call('PUBLISH', CHANNEL, json)
+  redis.call(PUBLISH_COMMAND, CHANNEL, json)
 end
 
 -- The end travels with the status, so a page shows the right time without asking: a resumed

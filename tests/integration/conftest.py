@@ -81,8 +81,8 @@ def cluster_ports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[int
         redis_server_binary()
     except EmbeddedServiceError as exc:
         pytest.skip(f"no redis-server binary to start a cluster with: {exc}")
-    with redis_cluster(tmp_path_factory.mktemp("cluster")) as ports:
-        yield ports
+    with redis_cluster(tmp_path_factory.mktemp("cluster")) as cluster:
+        yield cluster.ports
 
 
 @pytest.fixture(params=["standalone", "cluster"])

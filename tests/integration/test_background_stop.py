@@ -24,7 +24,7 @@ from auction.notifications.channels import notifiers_for
 from auction.notifications.dispatcher import NotificationDispatcher
 from auction.rules import sandbox
 from bidding_engine.engine import BiddingEngine
-from bidding_engine.feed import LotEventFeed
+from bidding_engine.feed import event_feed
 from core.settings import Settings
 from web.gateway.hub import FanoutHub
 
@@ -34,12 +34,12 @@ STOP_WITHIN_S = 2.0
 Starter = Callable[[BiddingEngine, async_sessionmaker[AsyncSession], Settings], Awaitable[None]]
 
 
-async def _no_resync(lot_id: int, connection: object) -> None:
+async def _no_resync(lot_id: int, connection: object) -> int | None:
     raise AssertionError("no socket watches in this test")
 
 
 async def _hub(engine: BiddingEngine, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
-    hub = FanoutHub(LotEventFeed(engine.redis, settings.redis_namespace), _no_resync)  # type: ignore[arg-type]
+    hub = FanoutHub(event_feed(engine.redis, settings.redis_namespace), _no_resync)
     await hub.start()
     try:
         await asyncio.Event().wait()

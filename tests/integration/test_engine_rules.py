@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.errors import InvalidRequest, LotNotOpen
+from bidding_engine.feed import event_feed
 from bidding_engine.results import ORDINARY_CLASS, BidKind, EligibleRegistration, EngineStatus, LotOpening
 from tests.engine_model import illegal_steps
 from tests.integration.conftest import advance_clock, new_lot_id, open_lot
@@ -303,18 +305,18 @@ async def test_bids_since_is_gapless_and_ordered(engine: BiddingEngine) -> None:
 
 
 async def test_every_accepted_bid_is_published(engine: BiddingEngine) -> None:
+    """Through the feed the gateway reads: pub/sub on one server, sharded pub/sub on a cluster."""
     lot = await open_lot(engine, A, B)
-    pubsub = engine.redis.pubsub()
-    await pubsub.subscribe(engine.keys(lot).events)
-    await pubsub.get_message(timeout=1)  # the subscribe confirmation
+    feed = event_feed(engine.redis, engine.namespace)
+    await feed.subscribe(lot)
     await engine.bid(lot, A.registration_id, 100_000, "a")
     await engine.bid(lot, B.registration_id, 100_000, "rejected")
     await engine.set_proxy(lot, B.registration_id, 130_000)
     messages = []
-    while (message := await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.5)) is not None:
-        messages.append(message["data"].decode())
-    await pubsub.aclose()
-    import json
+    while (item := await feed.next_event(timeout_s=0.5)) is not None:
+        assert isinstance(item, tuple) and item[0] == lot
+        messages.append(item[1].decode())
+    await feed.close()
 
     events = [json.loads(m) for m in messages]
     assert [(e["type"], e["seq"], e["bidder_code"], e["amount"], e["kind"]) for e in events] == [

@@ -117,13 +117,14 @@ class Dispatcher:
             raise
         self.hub.ready(lot_id, connection, snapshot.seq)
 
-    async def resync(self, lot_id: int, connection: ServerConnection) -> None:
-        """A fresh snapshot for a socket the hub skipped while its buffer was full."""
+    async def resync(self, lot_id: int, connection: ServerConnection) -> int | None:
+        """A fresh snapshot for a socket the hub skipped while its buffer was full; its seq."""
         try:
             snapshot = await self.snapshots.snapshot(lot_id)
         except NotFound:
-            return
+            return None
         await connection.send(messages.encode(snapshot), text=True)
+        return snapshot.seq
 
     async def end_session(self, connection: ServerConnection, client: Client) -> None:
         """The connection's sign-in ended: it watches on as anonymous and is told so."""

@@ -23,7 +23,7 @@ import websockets
 from websockets.asyncio.server import ServerConnection
 
 from bidding_engine.errors import EngineUnavailable
-from bidding_engine.feed import LotEventFeed
+from bidding_engine.feed import EventFeed, Gap
 from core.loops import Loops
 from core.tasks import stop_if_cancelled
 
@@ -59,14 +59,14 @@ def buffered(connection: ServerConnection) -> int:
 class FanoutHub:
     def __init__(
         self,
-        feed: LotEventFeed,
-        resync: Callable[[int, ServerConnection], Awaitable[None]],
+        feed: EventFeed,
+        resync: Callable[[int, ServerConnection], Awaitable[int | None]],
         loops: Loops | None = None,
         high_water_bytes: int = 256 * 1024,
     ) -> None:
         self.feed = feed
         self.high_water_bytes = high_water_bytes
-        self.resync = resync  # sends a fresh snapshot to a socket that fell behind
+        self.resync = resync  # sends a fresh snapshot to a socket that fell behind; its seq
         self.lots: dict[int, LotWatchers] = {}
         self.loops = loops or Loops()
         self._unsubscribing: set[asyncio.Future[None]] = set()
@@ -171,8 +171,18 @@ class FanoutHub:
                 log.warning("fan-out subscription lost, reconnecting: %s", exc)
                 await asyncio.sleep(0.5)
                 continue
-            if event is not None:
+            if isinstance(event, Gap):
+                self.resync_all(event.lot_ids)
+            elif event is not None:
                 self.dispatch(*event)
+
+    def resync_all(self, lot_ids: tuple[int, ...]) -> None:
+        """Events of these lots may be lost: every local watcher is sent a fresh snapshot (by
+        the drain loop, as for a socket that fell behind), and is sent nothing before it."""
+        for lot_id in lot_ids:
+            watchers = self.lots.get(lot_id)
+            if watchers is not None:
+                watchers.lagging.update(watchers.ready, watchers.joining)
 
     async def _drain_lagging(self) -> None:
         while True:
@@ -180,8 +190,23 @@ class FanoutHub:
             await asyncio.sleep(DRAIN_CHECK_S)
             for lot_id, watchers in list(self.lots.items()):
                 for connection in [c for c in watchers.lagging if buffered(c) < self.high_water_bytes // 4]:
-                    watchers.lagging.discard(connection)
-                    try:
-                        await self.resync(lot_id, connection)
-                    except (websockets.ConnectionClosed, EngineUnavailable):
-                        continue
+                    await self._rejoin(lot_id, watchers, connection)
+
+    async def _rejoin(self, lot_id: int, watchers: LotWatchers, connection: ServerConnection) -> None:
+        """Send a socket that fell behind a fresh snapshot, joining it again as a new watcher
+        joins: events are buffered for it from now, and `ready` flushes the ones after the
+        snapshot, so nothing between the snapshot and its next broadcast is lost."""
+        watchers.lagging.discard(connection)
+        watchers.ready.discard(connection)
+        watchers.joining[connection] = []
+        try:
+            seq = await self.resync(lot_id, connection)
+        except websockets.ConnectionClosed:
+            return  # its handler forgets it
+        except EngineUnavailable:
+            current = self.lots.get(lot_id)
+            if current is not None and current.joining.pop(connection, None) is not None:
+                current.ready.add(connection)  # still watching: the next pass tries again
+                current.lagging.add(connection)
+            return
+        self.ready(lot_id, connection, seq or 0)

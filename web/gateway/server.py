@@ -20,7 +20,7 @@ from websockets.http11 import Request, Response
 
 from auction.accounts import session_ends
 from auction.accounts.users import valid_token_hashes
-from bidding_engine.feed import LotEventFeed
+from bidding_engine.feed import event_feed
 from core.db import DATABASE_ERRORS
 from core.tasks import stop_if_cancelled
 from web.gateway.connection import Client, Dispatcher
@@ -44,7 +44,7 @@ class Gateway:
         self.worker = f"{os.getpid()}-{secrets.token_hex(3)}"
         self.buffer_bytes = state.settings.ws_buffer_kib * 1024
         self.hub = FanoutHub(
-            LotEventFeed(state.redis, state.settings.redis_namespace),
+            event_feed(state.redis, state.settings.redis_namespace),
             self.resync,
             state.loops,
             high_water_bytes=self.buffer_bytes,
@@ -136,8 +136,8 @@ class Gateway:
                 await self.hub.unwatch(lot_id, connection)
             self.clients.pop(connection, None)
 
-    async def resync(self, lot_id: int, connection: ServerConnection) -> None:
-        await self.dispatcher.resync(lot_id, connection)
+    async def resync(self, lot_id: int, connection: ServerConnection) -> int | None:
+        return await self.dispatcher.resync(lot_id, connection)
 
     # -- sessions that end while their socket is open -------------------------------------
 

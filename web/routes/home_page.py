@@ -16,6 +16,7 @@ from web.auth import optional_user
 from web.labels import CATEGORIES, FIELDS, LOT_STATUSES
 from web.queries import lot_filter
 from web.rendering import cached_for_the_crowd, may_be_signed_in, render, translator
+from web.replica_reads import public_read, read_sessions
 from web.state import app_state
 
 HOME_STATUSES = (LotStatus.LIVE, LotStatus.ANNOUNCED)
@@ -33,11 +34,11 @@ async def home(request: Request) -> Response:
         where = HOME_DEFAULT
 
     async def listing() -> LotPage:
-        async with state.sessions() as session:
+        async with read_sessions(request)() as session:
             return await list_lots(session, where, state.engine)
 
     async def courts() -> list[CourtChoice]:
-        async with state.sessions() as session:
+        async with read_sessions(request)() as session:
             return await court_choices(session)
 
     # The plain first page is the one a crowd loads: it is cached briefly; filtered pages are not.
@@ -61,4 +62,4 @@ async def home(request: Request) -> Response:
     return render(request, "home.html", context, status_code=422 if errors else 200, current_user=current)
 
 
-routes = [Route("/", cached_for_the_crowd(home), methods=["GET"])]
+routes = [Route("/", cached_for_the_crowd(public_read(home)), methods=["GET"])]

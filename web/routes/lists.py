@@ -12,8 +12,8 @@ from auction.errors import NotFound
 from web.jsonbody import Body, read_json
 from web.lookups import throttled_lookup
 from web.queries import LISTS, list_query
+from web.replica_reads import partner_read, public_read, read_sessions
 from web.responses import json_response
-from web.state import app_state
 
 
 async def public_list(request: Request) -> Response:
@@ -21,7 +21,7 @@ async def public_list(request: Request) -> Response:
     if which not in LISTS:
         raise NotFound("no such list")
     query = list_query(request, export=False)
-    async with app_state(request).sessions() as session:
+    async with read_sessions(request)() as session:
         if which == "dishonest":
             return json_response(await lists.dishonest_list(session, query))
         return json_response(await lists.case_list(session, which, query))
@@ -34,7 +34,7 @@ async def export(request: Request) -> Response:
     if which not in LISTS or fmt not in ("csv", "json"):
         raise NotFound("no such export")
     query = list_query(request, export=True)
-    async with app_state(request).sessions() as session:
+    async with read_sessions(request)() as session:
         batch: lists.ExportBatch[lists.ListedCase] | lists.ExportBatch[lists.ListedDishonest] = (
             await lists.dishonest_export(session, query)
             if which == "dishonest"
@@ -63,7 +63,7 @@ async def lookup(request: Request) -> Response:
 
 
 routes = [
-    Route("/api/v1/disclosure/{which}.{fmt}", export, methods=["GET"]),
-    Route("/api/v1/disclosure/{which}", public_list, methods=["GET"]),
+    Route("/api/v1/disclosure/{which}.{fmt}", partner_read(export), methods=["GET"]),
+    Route("/api/v1/disclosure/{which}", public_read(public_list), methods=["GET"]),
     Route("/api/v1/case-lookup", lookup, methods=["POST"]),
 ]

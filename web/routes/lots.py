@@ -14,6 +14,7 @@ from auction.lots.public_record import require_public_lot
 from auction.lots.transitions import ms_to_datetime
 from web.params import is_number, path_id
 from web.queries import lot_filter
+from web.replica_reads import public_read, read_sessions
 from web.responses import json_response
 from web.state import app_state
 
@@ -23,14 +24,14 @@ MAX_BIDS_PAGE = 1_000
 async def lots(request: Request) -> Response:
     where = lot_filter(request)
     state = app_state(request)
-    async with state.sessions() as session:
+    async with read_sessions(request)() as session:
         return json_response(await list_lots(session, where, state.engine))
 
 
 async def lot(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
     state = app_state(request)
-    async with state.sessions() as session:
+    async with read_sessions(request)() as session:
         return json_response(await lot_detail(session, state.engine, lot_id))
 
 
@@ -39,7 +40,7 @@ async def bid_history(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
     after = request.query_params.get("after_seq", "0")
     limit = request.query_params.get("limit", str(MAX_BIDS_PAGE))
-    async with app_state(request).sessions() as session:
+    async with read_sessions(request)() as session:
         await require_public_lot(session, lot_id)
         if not is_number(after) or not is_number(limit) or not 1 <= int(limit) <= MAX_BIDS_PAGE:
             raise NotFound("after_seq and limit are whole numbers; limit at most 1000")
@@ -63,7 +64,7 @@ async def bid_history(request: Request) -> Response:
 
 async def verify_bids(request: Request) -> Response:
     lot_id = path_id(request, "lot_id")
-    async with app_state(request).sessions() as session:
+    async with read_sessions(request)() as session:
         await require_public_lot(session, lot_id)
         check = await check_chain(session, lot_id)
         published = await published_head(session, lot_id)
@@ -78,8 +79,8 @@ async def verify_bids(request: Request) -> Response:
 
 
 routes = [
-    Route("/api/v1/lots", lots, methods=["GET"]),
-    Route("/api/v1/lots/{lot_id}", lot, methods=["GET"]),
-    Route("/api/v1/lots/{lot_id}/bids", bid_history, methods=["GET"]),
-    Route("/api/v1/lots/{lot_id}/bids/verify", verify_bids, methods=["GET"]),
+    Route("/api/v1/lots", public_read(lots), methods=["GET"]),
+    Route("/api/v1/lots/{lot_id}", public_read(lot), methods=["GET"]),
+    Route("/api/v1/lots/{lot_id}/bids", public_read(bid_history), methods=["GET"]),
+    Route("/api/v1/lots/{lot_id}/bids/verify", public_read(verify_bids), methods=["GET"]),
 ]

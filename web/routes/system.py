@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from redis.exceptions import RedisError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from bidding_engine.clock import engine_now_ms
 from core.db import DATABASE_ERRORS, ping
+from core.redis import is_redis_failure
+from core.redis import ping as ping_redis
 from web.gateway.url import public_ws_url
 from web.responses import json_response
 from web.state import app_state
@@ -34,8 +35,10 @@ async def _check_database(request: Request) -> str:
 async def _check_redis(request: Request) -> str:
     try:
         async with asyncio.timeout(HEALTH_TIMEOUT_S):
-            await app_state(request).redis.ping()
-    except (RedisError, OSError, TimeoutError) as exc:
+            await ping_redis(app_state(request).redis)
+    except Exception as exc:
+        if not (is_redis_failure(exc) or isinstance(exc, TimeoutError)):
+            raise
         log.warning("health: redis unavailable: %s", exc)
         return "down"
     return "ok"
@@ -55,6 +58,9 @@ async def healthz(request: Request) -> Response:
     body: dict[str, object] = {"status": status, "database": database, "redis": redis}
     if loops:  # a worker that runs background loops says how each is
         body["loops"] = loops
+    if state.replica is not None:  # public reads go to it, or (set aside) to the primary
+        body["replica"] = "in_use" if state.replica.usable else "set_aside"
+        body["replica_lag_s"] = state.replica.lag_s
     if failures:
         body["unrecorded_lots"] = [
             {

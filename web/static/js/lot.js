@@ -77,6 +77,12 @@ function onSnapshot(event) {
 const HANDLERS = {
   snapshot: onSnapshot,
   bid: (event) => {
+    if (event.seq > view.lastSeq + 1) {
+      // Bids are missing before this one (the gateway skipped this page, or its subscription
+      // was made again): the replay from the last bid shown brings them, and this one, in order.
+      if (!awaitingSnapshot) subscribe();
+      return;
+    }
     if (addBidRow(event)) noteBid(event);
   },
   bid_result: showBidResult,
