@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest install install-dev clean bench bench-engine bench-realtime bench-lists loadtest messages
+.PHONY: help run test lint typecheck pytest install install-dev clean bench bench-engine bench-realtime bench-lists bench-ack bench-scale loadtest messages
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,7 +34,7 @@ run: $(RUNTIME_STAMP) ## serve the demo on http://127.0.0.1:8000 (embedded servi
 lint: $(DEV_STAMP) ## ruff (lint and format check), and the compose file against the compose specification
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml deploy/scale/docker-compose.yml
 
 typecheck: $(DEV_STAMP) ## mypy --strict
 	$(BIN)/mypy
@@ -52,6 +52,12 @@ bench-realtime: $(DEV_STAMP) ## the gateway: hot lot, 10 000-watcher fan-out, me
 
 bench-lists: $(DEV_STAMP) ## the lists at the national scale: 6.5 M dishonest, 4 M subjects; check, search, copy, import
 	$(BIN)/python -m load_tests.bench_lists $(BENCH_LISTS_ARGS)
+
+bench-ack: $(DEV_STAMP) ## the cost of acknowledging only replicated bids, on a local 3+3 Redis Cluster
+	$(BIN)/python -m load_tests.bench_ack
+
+bench-scale: $(DEV_STAMP) ## the national evening: 1 000 lots, a closing rush of 300, a hot lot; cluster and one server
+	$(BIN)/python -m load_tests.bench_scale $(BENCH_SCALE_ARGS)
 
 bench: bench-engine bench-realtime ## every benchmark (results in load_tests/results/)
 
