@@ -11,6 +11,7 @@ message is reported through locust's request events, so the statistics show them
 
 from __future__ import annotations
 
+import collections
 import itertools
 import json
 import os
@@ -24,7 +25,7 @@ from locust import FastHttpUser, HttpUser, User, between, constant, constant_thr
 from locust.exception import StopUser
 
 SEED: dict[str, Any] = {}
-_bidder_numbers = itertools.count()
+_seat_numbers: dict[str, itertools.count[int]] = collections.defaultdict(itertools.count)
 
 
 @events.init.add_listener
@@ -129,10 +130,11 @@ class SeatedBidder(HttpUser):
 
     abstract = True
     last_code: str | None = None
+    seats = "bidders"  # the seed's list this class takes its bidders from
 
     def on_start(self) -> None:
-        bidders = SEED["bidders"]
-        seat = bidders[next(_bidder_numbers) % len(bidders)]
+        bidders = SEED.get(self.seats) or SEED["bidders"]
+        seat = bidders[next(_seat_numbers[self.seats]) % len(bidders)]  # each seat once, per list
         self.token, self.lot = seat["token"], next(lot for lot in SEED["lots"] if lot["id"] == seat["lot_id"])
         self.headers = {"Authorization": f"Bearer {self.token}"}
         registration = self.client.post(
@@ -223,6 +225,7 @@ class LateBidder(SeatedBidder):
     """The closing rush: waits for the last seconds of its lot, then bids until it closes."""
 
     wait_time = between(0.3, 1.5)
+    seats = "late_bidders"  # when the seed has them apart (bench-scale); else "bidders"
 
     @task
     def bid_late(self) -> None:
