@@ -29,7 +29,10 @@ class Throttle:
         self.namespace = namespace
 
     def _key(self, limit: Limit, subject: str) -> str:
-        return f"{self.namespace}:rl:{limit.name}:{subject.lower()[:200]}"
+        # The subject is the key's hash tag: on a cluster each counter lives in the slot of
+        # whom it counts (its two commands go to one node), spread over the shards.
+        subject = subject.lower()[:200].replace("{", "(").replace("}", ")")
+        return f"{self.namespace}:rl:{limit.name}:{{{subject}}}"
 
     async def retry_after(self, limit: Limit, subject: str) -> int:
         """Seconds until `subject` may try again, 0 when it may now."""
