@@ -21,6 +21,7 @@ import uuid
 from typing import Any
 
 import websocket
+from gevent.socket import wait_read
 from locust import FastHttpUser, HttpUser, User, between, constant, constant_throughput, events, task
 from locust.exception import StopUser
 
@@ -64,6 +65,18 @@ class SocketClient:
 
     def receive(self) -> dict[str, Any]:
         return dict(json.loads(self.ws.recv()))
+
+    def receive_within(self, seconds: float) -> dict[str, Any] | None:
+        """A message if one comes within `seconds`. Reading is what answers the gateway's pings:
+        a socket nobody reads for 40 s is closed as dead, as a browser's would not be."""
+        try:  # gevent's wait, not select(): a load of sockets has descriptors past select's 1024
+            wait_read(self.ws.sock.fileno(), timeout=seconds)
+        except TimeoutError:
+            return None
+        # One frame, a ping too (answered by the library): recv() would wait past a ping for
+        # the next message, for as long as the lot stays quiet.
+        opcode, frame = self.ws.recv_data_frame(True)
+        return dict(json.loads(frame.data)) if opcode == websocket.ABNF.OPCODE_TEXT else None
 
     def close(self) -> None:
         self.ws.close()
@@ -233,6 +246,8 @@ class LateBidder(SeatedBidder):
             raise StopUser()
         remaining_ms = int(self.lot["end_ms"]) - time.time() * 1000
         if remaining_ms > 6_000:
-            time.sleep(min(1.0, (remaining_ms - 6_000) / 1000))
+            message = self.socket.receive_within(min(1.0, (remaining_ms - 6_000) / 1000))
+            if message is not None and message.get("type") == "bid":
+                self.price = max(self.price, int(message["amount"]))
             return
         self.ws_bid()
