@@ -37,6 +37,7 @@ from core.redis import is_transient, refresh_topology
 log = logging.getLogger(__name__)
 
 MAX_BATCH: Final = 256
+RESENDS: Final = 2
 READ_ONLY: Final = frozenset({"snapshot"})
 
 Call = tuple[str, Sequence[bytes | str], Sequence[bytes | str | int], "asyncio.Future[Any]"]
@@ -74,11 +75,11 @@ class ScriptBatcher:
         self._flush_scheduled = False
         while self._queue:
             batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
-            task = asyncio.create_task(self._send(batch, retry=True))
+            task = asyncio.create_task(self._send(batch, resends=RESENDS))
             self._in_flight.add(task)  # keep a reference until it finishes
             task.add_done_callback(self._in_flight.discard)
 
-    async def _send(self, batch: list[Call], *, retry: bool) -> None:
+    async def _send(self, batch: list[Call], *, resends: int) -> None:
         try:
             if isinstance(self._redis, RedisCluster):
                 replies = await self._per_node(self._redis, batch)
@@ -96,18 +97,19 @@ class ScriptBatcher:
             future = call[3]
             if future.done():
                 continue
-            if retry and isinstance(reply, NoScriptError | MovedError | AskError):
+            if resends and isinstance(reply, NoScriptError | MovedError | AskError):
                 # A restarted or newly promoted node without the scripts, or a slot that moved:
-                # load the scripts, or learn the slots, and send the call once more.
+                # load the scripts, or learn the slots, and send the call again (a slot that
+                # moved to a master without the scripts takes both: MOVED, then NOSCRIPT).
                 again.append(call)
             elif isinstance(reply, Exception):
                 future.set_exception(reply)
             else:
                 future.set_result(reply)
         if again:
-            await self._resend(again, replies)
+            await self._resend(again, replies, resends - 1)
 
-    async def _resend(self, calls: list[Call], replies: list[Any]) -> None:
+    async def _resend(self, calls: list[Call], replies: list[Any], resends: int) -> None:
         try:
             if any(isinstance(reply, NoScriptError) for reply in replies):
                 for name in {call[0] for call in calls}:
@@ -119,7 +121,7 @@ class ScriptBatcher:
                 if not future.done():
                     future.set_exception(exc)
             return
-        await self._send(calls, retry=False)
+        await self._send(calls, resends=resends)
 
     # -- one server ------------------------------------------------------------------------
 
