@@ -31,6 +31,7 @@ from redis.asyncio.connection import Connection
 from redis.commands.core import AsyncScript
 from redis.exceptions import AskError, MovedError, NoScriptError, ResponseError
 
+from bidding_engine.boundary import text
 from bidding_engine.errors import EngineUnavailable
 from core.redis import is_transient, refresh_topology
 
@@ -207,7 +208,7 @@ class ScriptBatcher:
             return replies
         acknowledged = int(await connection.read_response())
         role = await connection.read_response()
-        connected = len(role[2]) if _text(role[0]) == "master" else 0
+        connected = len(role[2]) if text(role[0]) == "master" else 0
         if connected != self._replicas_of.get(node, self.replicas):
             log.warning(
                 "Redis %s has %d replicas connected (acknowledgement wants %d)",
@@ -236,10 +237,6 @@ class ScriptBatcher:
             unreplicated if name not in READ_ONLY and not isinstance(reply, Exception) else reply
             for (name, *_), reply in zip(batch, replies, strict=True)
         ]
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 def _bulk(value: bytes | str | int) -> bytes:

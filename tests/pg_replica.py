@@ -7,12 +7,13 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.e2e.conftest import free_port
 
 DEBIAN_BINARIES = Path("/usr/lib/postgresql")
 
@@ -20,12 +21,6 @@ DEBIAN_BINARIES = Path("/usr/lib/postgresql")
 def postgres_binaries() -> Path | None:
     versions = sorted(DEBIAN_BINARIES.glob("*/bin/pg_basebackup")) if DEBIAN_BINARIES.exists() else []
     return versions[-1].parent if versions else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -83,7 +78,7 @@ def primary_and_replica(folder: Path) -> Iterator[PrimaryAndReplica]:
         os.chown(folder, entry.pw_uid, entry.pw_gid)
         for parent in folder.parents:  # traverse only, for the cluster's owner
             parent.chmod(parent.stat().st_mode | 0o001)
-    pair = PrimaryAndReplica(bin_dir, folder, user, _free_port(), _free_port())
+    pair = PrimaryAndReplica(bin_dir, folder, user, free_port(), free_port())
     pair.run(
         "initdb", "-D", str(folder / "primary"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"
     )

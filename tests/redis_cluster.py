@@ -14,6 +14,7 @@ from pathlib import Path
 
 import redis
 
+from bidding_engine.boundary import text
 from core.embedded import redis_server_binary
 
 SLOTS = 16384
@@ -130,7 +131,7 @@ def redis_cluster(folder: Path, masters: int = 3, replicas: int = 0) -> Iterator
         _wait(lambda: all(len(client.execute_command("CLUSTER NODES")) == len(ports) for client in clients))
         ids = [client.execute_command("CLUSTER MYID") for client in clients[:masters]]
         for index, client in enumerate(clients[masters:]):
-            client.execute_command("CLUSTER REPLICATE", _text(ids[index % masters]))
+            client.execute_command("CLUSTER REPLICATE", text(ids[index % masters]))
         _wait(
             lambda: all(client.execute_command("CLUSTER INFO")["cluster_state"] == "ok" for client in clients)
         )
@@ -145,10 +146,6 @@ def redis_cluster(folder: Path, masters: int = 3, replicas: int = 0) -> Iterator
                 process.terminate()
         for process in cluster.processes.values():
             process.wait(timeout=10)
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 def _in_sync(replica: redis.Redis) -> bool:

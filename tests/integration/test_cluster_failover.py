@@ -23,6 +23,7 @@ import pytest
 import redis
 from redis.asyncio.cluster import RedisCluster
 
+from bidding_engine.boundary import text
 from bidding_engine.engine import BiddingEngine
 from bidding_engine.errors import EngineUnavailable
 from bidding_engine.feed import Gap, event_feed
@@ -256,7 +257,7 @@ def move_slot(cluster: LocalCluster, key: str, source: int, target: int) -> None
     clients = {port: redis.Redis(host="127.0.0.1", port=port) for port in cluster.ports[: cluster.masters]}
     try:
         slot = int(clients[source].execute_command("CLUSTER KEYSLOT", key))
-        ids = {port: _text(client.execute_command("CLUSTER MYID")) for port, client in clients.items()}
+        ids = {port: text(client.execute_command("CLUSTER MYID")) for port, client in clients.items()}
         clients[target].execute_command("CLUSTER SETSLOT", slot, "IMPORTING", ids[source])
         clients[source].execute_command("CLUSTER SETSLOT", slot, "MIGRATING", ids[target])
         while keys := clients[source].execute_command("CLUSTER GETKEYSINSLOT", slot, 100):
@@ -266,7 +267,3 @@ def move_slot(cluster: LocalCluster, key: str, source: int, target: int) -> None
     finally:
         for client in clients.values():
             client.close()
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
